@@ -1,0 +1,83 @@
+"""ChatSettings and the root Settings object composing every section (env prefix NAMND_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from corpus.settings import CorpusSettings
+from index.settings import IndexSettings
+
+
+class ChatSettings(BaseModel):
+    """Answering options: mode, LLM backend and generation limits."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mode: str = Field("llm", description="'llm' (retrieve then generate) or 'extractive' (no LLM).")
+    backend: str = Field("local", description="'local' (bundled GGUF), 'ollama' or 'openai'.")
+    model_path: Path | None = Field(
+        None, description="GGUF file for the local backend; default <data_dir>/models/qwen2.5-coder-1.5b-q4_k_m.gguf."
+    )
+    model_name: str = Field("qwen2.5-coder:1.5b", description="Model name for the ollama/openai backends.")
+    base_url: str | None = Field(None, description="URL of the ollama or OpenAI-compatible server.")
+    api_key: str = Field("none", description="API key for an OpenAI-compatible server.")
+    context_chunks: int = Field(5, description="Retrieved chunks shown to the LLM.")
+    n_ctx: int = Field(4096, description="LLM context window in tokens.")
+    n_threads: int | None = Field(None, description="CPU threads for llama.cpp; None = all cores.")
+    max_tokens: int = Field(220, description="Most tokens generated per answer (~17 s at 13 tok/s).")
+    temperature: float = Field(0.1, description="Sampling temperature; low keeps answers close to sources.")
+    max_question_chars: int = Field(1000, description="Longer questions are truncated with a notice.")
+    min_relevance: float = Field(
+        0.80, description="Refuse when the best dense cosine similarity is below this (calibrated, docs/assistant.md)."
+    )
+
+
+class UISettings(BaseModel):
+    """Web app options."""
+
+    model_config = ConfigDict(frozen=True)
+
+    host: str = Field("127.0.0.1", description="Address the web app binds to.")
+    port: int = Field(7860, description="Port of the web app.")
+    username: str | None = Field(None, description="Login name; required when host is not loopback.")
+    password: str | None = Field(None, description="Login password; required when host is not loopback.")
+
+
+class Settings(BaseSettings):
+    """Every setting of the app; e.g. NAMND_INDEX__TOP_K=8 or NAMND_DATA_DIR=/srv/namnd."""
+
+    model_config = SettingsConfigDict(env_prefix="NAMND_", env_nested_delimiter="__", frozen=True)
+
+    data_dir: Path = Field(Path(".namnd"), description="Everything the app writes lives here.")
+    chroma_url: str | None = Field(None, description="Shortcut for index.chroma_url (NAMND_CHROMA_URL).")
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    chat: ChatSettings = Field(default_factory=ChatSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+
+    @model_validator(mode="after")
+    def _derive_paths(self) -> Settings:
+        # Paths left unset follow data_dir, so NAMND_DATA_DIR moves everything at once.
+        index = self.index
+        if index.path is None:
+            index = index.model_copy(update={"path": self.data_dir / "index"})
+        if self.chroma_url and not index.chroma_url:
+            index = index.model_copy(update={"chroma_url": self.chroma_url})
+        chat = self.chat
+        if chat.model_path is None:
+            chat = chat.model_copy(update={"model_path": self.data_dir / "models" / "qwen2.5-coder-1.5b-q4_k_m.gguf"})
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "chat", chat)
+        return self
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment (NAMND_*), with keyword overrides on top."""
+    return Settings(**overrides)

@@ -1,0 +1,72 @@
+"""Answer, Citation and Turn: what the assistant returns and remembers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.types import Hit, SearchFilters
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One numbered source of an answer; `quote` is a verbatim substring of the chunk text."""
+
+    number: int  # the [n] marker in the answer text
+    chunk_id: str
+    diarienummer: tuple[str, ...]
+    section: str | None
+    paragraph: str | None
+    item_title: str | None
+    committee: str | None
+    kommun: str | None
+    meeting_date: str | None
+    source_file: str
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The assistant's reply; answered=False means 'the documents do not say'."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    language: str  # "sv" | "en"
+    answered: bool
+    mode: str = "llm"  # "llm" | "extractive"
+    sources: tuple[Hit, ...] = ()  # the retrieved evidence (shown as closest sources on refusal)
+    search_query: str = ""  # the standalone query actually searched
+    notice: str | None = None  # e.g. "Frågan kortades till 1000 tecken."
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One exchange of a conversation, kept as history for follow-ups."""
+
+    question: str
+    answer: Answer
+    filters: SearchFilters = field(default_factory=SearchFilters)
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesEvent:
+    """Streamed first: the evidence is known before generation starts."""
+
+    hits: tuple[Hit, ...]
+    search_query: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenEvent:
+    """A piece of generated answer text."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FinalEvent:
+    """Streamed last: the checked answer with its verified citations."""
+
+    answer: Answer
+
+
+StreamEvent = SourcesEvent | TokenEvent | FinalEvent

@@ -1,0 +1,1 @@
+"""Retrieval: embeddings, Chroma, BM25 and hybrid search."""

