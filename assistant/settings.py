@@ -30,6 +30,17 @@ class ChatSettings(BaseModel):
     max_tokens: int = Field(220, description="Most tokens generated per answer (~17 s at 13 tok/s).")
     temperature: float = Field(0.1, description="Sampling temperature; low keeps answers close to sources.")
     max_question_chars: int = Field(1000, description="Longer questions are truncated with a notice.")
+    source_chars: int = Field(
+        320, description="Characters of each source shown to the LLM (its most relevant sentences); "
+        "4 sources x 320 chars ≈ 450 prompt tokens ≈ 5 s on 2 cores."
+    )
+    extractive_sentences: int = Field(3, description="Sentences quoted by the extractive mode.")
+    fallback_to_extractive: bool = Field(
+        True, description="When the LLM backend fails, answer extractively with a notice instead of raising."
+    )
+    condense_with_llm: bool = Field(
+        False, description="Let the LLM rewrite follow-ups the rules cannot (slower; rules always run first)."
+    )
     min_relevance: float = Field(
         0.80, description="Refuse when the best dense cosine similarity is below this (calibrated, docs/assistant.md)."
     )

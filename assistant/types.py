@@ -37,6 +37,31 @@ class Answer:
     search_query: str = ""  # the standalone query actually searched
     notice: str | None = None  # e.g. "Frågan kortades till 1000 tecken."
 
+    def to_record(self) -> dict[str, object]:
+        """The JSON form of `namnd ask --json`: the answer, its citations and a summary of each source."""
+        return {
+            "text": self.text,
+            "answered": self.answered,
+            "language": self.language,
+            "mode": self.mode,
+            "search_query": self.search_query,
+            "notice": self.notice,
+            "citations": [
+                {f: getattr(c, f) for f in Citation.__slots__} | {"diarienummer": list(c.diarienummer)}
+                for c in self.citations
+            ],
+            "sources": [
+                {
+                    "rank": h.rank, "score": h.score, "source": h.source, "dense_similarity": h.dense_similarity,
+                    "chunk_id": h.chunk.chunk_id, "source_file": h.chunk.source_file,
+                    "diarienummer": list(h.chunk.diarienummer), "section": h.chunk.section,
+                    "paragraph": h.chunk.paragraph, "item_title": h.chunk.item_title,
+                    "meeting_date": h.chunk.meeting.date,
+                }
+                for h in self.sources
+            ],
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Turn:

@@ -20,3 +20,7 @@ class CorpusSettings(BaseModel):
     )
     chunk_overlap: int = Field(120, description="Characters shared by neighbouring chunks of one section.")
     max_file_mb: float = Field(40.0, description="Files larger than this are rejected with a clear error.")
+    fallback_encoding: str | None = Field(
+        None,
+        description="Encoding tried when a text file is not UTF-8 (e.g. 'cp1252'); None rejects such files.",
+    )

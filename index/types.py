@@ -32,3 +32,17 @@ class Hit:
     source: str  # "dense" | "keyword" | "fused" | "exact"
     rank: int = 0  # 1-based position in the result list
     dense_similarity: float | None = None  # cosine similarity to the query, when known
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """One ingested document as the document list shows it."""
+
+    source_file: str
+    doc_id: str
+    kommun: str | None
+    committee: str | None
+    date: str | None
+    doc_type: str
+    chunks: int
+    items: int

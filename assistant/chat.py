@@ -1,0 +1,202 @@
+"""Assistant: retrieve, refuse or answer (LLM or extractive), verify citations; streaming first."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol
+
+from assistant import prompts
+from assistant.citations import Source, extract_citations, format_sources, ground_unmarked, number_hits
+from assistant.condense import condense
+from assistant.errors import LLMBackendError
+from assistant.extractive import extractive_answer
+from assistant.language import question_language
+from assistant.llm import ChatModel, Message, make_chat_model
+from assistant.refusal import CorpusScope, best_similarity, has_exact_match, out_of_scope
+from assistant.settings import ChatSettings
+from assistant.types import Answer, FinalEvent, SourcesEvent, StreamEvent, TokenEvent, Turn
+from corpus.types import Meeting
+from index.types import Hit, SearchFilters
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+MODES = ("llm", "extractive")
+CLOSEST_SOURCES = 3  # sources shown with a refusal
+
+
+class Retriever(Protocol):
+    """What the assistant needs from index.search.Searcher."""
+
+    def search(
+        self, query: str, k: int | None = None, filters: SearchFilters | None = None, method: str = "hybrid"
+    ) -> list[Hit]: ...
+
+
+class Assistant:
+    """Answers questions over the indexed nämndhandlingar, with verified citations."""
+
+    def __init__(self, searcher: Retriever, llm: ChatModel | None, settings: ChatSettings,
+                 scope: CorpusScope | None = None) -> None:
+        self.searcher = searcher
+        self.settings = settings
+        self._llm = llm  # None: built from settings on the first LLM answer (extractive never needs it)
+        self._scope = scope
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Assistant:
+        """The real searcher over the index in settings; the LLM is loaded lazily."""
+        from index.search import Searcher
+
+        return cls(Searcher.from_settings(settings.index), None, settings.chat)
+
+    @property
+    def llm(self) -> ChatModel:
+        """The chat model, loaded on first use (raises LLMBackendError naming the setting to fix)."""
+        if self._llm is None:
+            self._llm = make_chat_model(self.settings)
+        return self._llm
+
+    @property
+    def scope(self) -> CorpusScope:
+        """Kommuner, nämnder and years of the indexed documents (read once)."""
+        if self._scope is None:
+            self._scope = CorpusScope.from_meetings(_meetings(self.searcher))
+        return self._scope
+
+    def answer(self, question: str, history: Sequence[Turn] = (), filters: SearchFilters | None = None,
+               mode: str | None = None) -> Answer:
+        """The final Answer (the last event of `stream`)."""
+        final = None
+        for event in self.stream(question, history, filters, mode):
+            if isinstance(event, FinalEvent):
+                final = event.answer
+        assert final is not None  # stream always ends with a FinalEvent
+        return final
+
+    def stream(self, question: str, history: Sequence[Turn] = (), filters: SearchFilters | None = None,
+               mode: str | None = None) -> Iterator[StreamEvent]:
+        """SourcesEvent first, then TokenEvents (LLM mode), then one FinalEvent."""
+        mode = mode or self.settings.mode
+        if mode not in MODES:
+            raise ValueError(f"Unknown answer mode {mode!r}; use one of {MODES} (NAMND_CHAT__MODE).")
+        language = question_language(question, history)
+        question, notice = self._truncate(question, language)
+        if not question:
+            yield SourcesEvent((), "")
+            yield FinalEvent(Answer(prompts.EMPTY_QUESTION[language], (), language, False, mode))
+            return
+        if filters is None and history:
+            filters = history[-1].filters  # follow-ups keep the conversation's filters
+        llm = self._llm if self.settings.condense_with_llm else None
+        query = condense(question, history, llm)
+        hits = self._retrieve(query, filters)
+        yield SourcesEvent(tuple(hits), query)
+        base = Answer("", (), language, False, mode, tuple(hits), query, notice)
+        refusal = self._refusal(question, hits, language)
+        if refusal is not None:
+            yield FinalEvent(replace(base, text=refusal, sources=tuple(hits[:CLOSEST_SOURCES])))
+        elif mode == "extractive":
+            yield FinalEvent(self._extractive(base, question, hits))
+        else:
+            yield from self._generate(base, question, query, hits)
+
+    def _truncate(self, question: str, language: str) -> tuple[str, str | None]:
+        question = " ".join(question.split())
+        limit = self.settings.max_question_chars
+        if len(question) <= limit:
+            return question, None
+        return question[:limit].rsplit(" ", 1)[0], prompts.TRUNCATED_NOTICE[language].format(limit=limit)
+
+    def _retrieve(self, query: str, filters: SearchFilters | None) -> list[Hit]:
+        hits = self.searcher.search(query, filters=filters)
+        unique, seen = [], set()
+        for hit in hits:  # a decision repeated in kallelse, tjänsteskrivelse and bilaga is one source
+            key = hit.chunk.duplicate_of or hit.chunk.chunk_id
+            if key not in seen:
+                seen.add(key)
+                unique.append(hit)
+        return unique[: self.settings.context_chunks]
+
+    def _refusal(self, question: str, hits: Sequence[Hit], language: str) -> str | None:
+        if not hits:
+            return prompts.NO_EVIDENCE[language]
+        missing = out_of_scope(question, self.scope, hits)
+        if missing:
+            return prompts.OUT_OF_SCOPE[language].format(what=missing)
+        similarity = best_similarity(hits)
+        if similarity is not None and similarity < self.settings.min_relevance and not has_exact_match(hits):
+            log.info("Refusing: best dense similarity %.3f < %.3f", similarity, self.settings.min_relevance)
+            return prompts.NO_EVIDENCE[language]
+        return None
+
+    def _extractive(self, base: Answer, question: str, hits: Sequence[Hit], notice: str | None = None) -> Answer:
+        text, citations = extractive_answer(question, hits, base.language, self.settings.extractive_sentences)
+        notice = " ".join(n for n in (base.notice, notice) if n) or None
+        if not citations:
+            return replace(base, text=prompts.NO_EVIDENCE[base.language], mode="extractive",
+                           sources=tuple(hits[:CLOSEST_SOURCES]), notice=notice)
+        return replace(base, text=text, citations=citations, answered=True, mode="extractive", notice=notice)
+
+    def _generate(self, base: Answer, question: str, query: str, hits: Sequence[Hit]) -> Iterator[StreamEvent]:
+        sources = number_hits(hits, query, self.settings.source_chars)
+        messages = build_messages(question, query, sources, base.language)
+        pieces: list[str] = []
+        try:
+            for token in self.llm.stream(messages):
+                pieces.append(token)
+                yield TokenEvent(token)
+        except LLMBackendError as exc:
+            if not self.settings.fallback_to_extractive:
+                raise
+            log.error("%s", exc)
+            notice = prompts.BACKEND_FAILED[base.language].format(error=str(exc))
+            yield FinalEvent(self._extractive(base, question, hits, notice))
+            return
+        yield FinalEvent(check_answer(base, "".join(pieces), sources))
+
+
+def build_messages(question: str, query: str, sources: Sequence[Source], language: str) -> list[Message]:
+    """System rules first (constant, so llama.cpp caches them), then sources and question."""
+    # The LLM sees the standalone query when condensing changed the question ("och året innan?").
+    asked = question if query.startswith(question) or query == question else f"{query} ({question})"
+    user = prompts.USER_BY_LANGUAGE[language].format(sources=format_sources(sources), question=asked)
+    return [Message("system", prompts.SYSTEM_BY_LANGUAGE[language]), Message("user", user)]
+
+
+def check_answer(base: Answer, raw: str, sources: Sequence[Source]) -> Answer:
+    """The generated text with verified citations; a refusal or an ungrounded answer is answered=False."""
+    raw = raw.strip()
+    text, citations = extract_citations(raw, sources)
+    if not citations and not _is_refusal(raw):
+        text, citations = extract_citations(ground_unmarked(raw, sources), sources)
+    closest = tuple(s.hit for s in sources[:CLOSEST_SOURCES])
+    if not citations:
+        if _is_refusal(raw):
+            return replace(base, text=prompts.NO_EVIDENCE[base.language], sources=closest)
+        log.info("Ungrounded LLM answer withheld: %r", raw[:200])
+        return replace(base, text=prompts.UNGROUNDED[base.language], sources=closest)
+    return replace(base, text=text, citations=citations, answered=True)
+
+
+def _is_refusal(text: str) -> bool:
+    lowered = text.lower()
+    return any(p.lower().rstrip(".") in lowered for p in prompts.CANNOT_ANSWER_BY_LANGUAGE.values())
+
+
+def _meetings(searcher: Retriever) -> list[Meeting]:
+    """Meetings of the indexed documents, read from Searcher.documents() when it has one."""
+    documents = getattr(searcher, "documents", None)
+    if documents is None:
+        return []
+    meetings = []
+    for info in documents():
+        meeting = getattr(info, "meeting", None)
+        if meeting is None:
+            meeting = Meeting(getattr(info, "kommun", None), getattr(info, "committee", None),
+                              getattr(info, "date", None), None, None, getattr(info, "doc_type", "okänd"))
+        meetings.append(meeting)
+    return meetings

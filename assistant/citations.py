@@ -1,0 +1,211 @@
+"""Number hits [1]..[n] as prompt data blocks; parse, verify and repair [n] markers into Citations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.prompts import SOURCE_BLOCK, source_header
+from assistant.sentences import Span, best_spans, relevance, sentence_spans, terms, wants_number
+from assistant.types import Citation
+from index.types import Hit
+
+_MARKER = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
+_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{8,400})[\"“”«»]")
+# Chat-template control tokens must never reach the model from document text.
+_CONTROL = re.compile(r"<\|[^|>]{0,40}\|>|<\|/?|\|>")
+# Sentences that talk to the model rather than about the municipality (prompt injection).
+_INSTRUCTION = re.compile(
+    r"ignorera|ignore (all |the )?(previous|prior|above)|tidigare instruktion|previous instruction"
+    r"|system ?prompt|du är nu|you are now|svara (endast|bara|alltid) (med|på)|answer only with"
+    r"|glöm (allt|dina)|disregard",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?](\s|$)")
+MIN_GROUNDING = 0.34  # share of an answer sentence's terms a source sentence must hold to back it
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A retrieved chunk as shown to the LLM: its number and the excerpt it saw."""
+
+    number: int
+    hit: Hit
+    excerpt: str
+
+
+def number_hits(hits: Sequence[Hit], query: str, max_chars: int) -> list[Source]:
+    """Sources [1]..[n], each trimmed to its most relevant sentences (at most max_chars)."""
+    return [Source(i, hit, excerpt(hit.chunk.text, query, max_chars)) for i, hit in enumerate(hits, 1)]
+
+
+def excerpt(text: str, query: str, max_chars: int) -> str:
+    """The chunk's most relevant sentences in document order, joined with ' … '."""
+    picked: list[Span] = []
+    used = 0
+    for span in best_spans(text, query, limit=12):
+        sentence = text[span.start:span.end]
+        if _INSTRUCTION.search(sentence):
+            continue
+        if used + len(sentence) > max_chars and picked:
+            continue
+        picked.append(span)
+        used += len(sentence) + 3
+        if used >= max_chars:
+            break
+    if not picked:  # nothing matched: the chunk's opening, cut at a word boundary
+        safe = [text[s.start:s.end] for s in sentence_spans(text) if not _INSTRUCTION.search(text[s.start:s.end])]
+        return sanitize(" ".join(safe)[:max_chars].rsplit(" ", 1)[0])
+    picked.sort(key=lambda s: s.start)
+    return sanitize(" … ".join(text[s.start:s.end][:max_chars] for s in picked))
+
+
+def looks_like_instruction(sentence: str) -> bool:
+    """Whether a document sentence addresses the model ("ignorera tidigare instruktioner ...")."""
+    return bool(_INSTRUCTION.search(sentence))
+
+
+def sanitize(text: str) -> str:
+    """Document text made safe as prompt data: no chat-template control tokens."""
+    return _CONTROL.sub(" ", text)
+
+
+def format_sources(sources: Sequence[Source]) -> str:
+    """The numbered data blocks of the prompt."""
+    blocks = []
+    for source in sources:
+        chunk = source.hit.chunk
+        header = source_header(
+            chunk.diarienummer, chunk.item_title, chunk.section, chunk.paragraph,
+            chunk.meeting.committee, chunk.meeting.kommun, chunk.meeting.date, chunk.meeting.doc_type,
+        )
+        blocks.append(SOURCE_BLOCK.format(number=source.number, header=sanitize(header), text=source.excerpt))
+    return "\n".join(blocks)
+
+
+def find_verbatim(text: str, quote: str) -> str | None:
+    """The substring of `text` that `quote` denotes, tolerating whitespace differences."""
+    quote = quote.strip(" .…")
+    if len(quote) < 8:
+        return None
+    if quote in text:
+        return quote
+    pattern = r"\s+".join(re.escape(word) for word in quote.split())
+    match = re.search(pattern, text)
+    return match.group(0) if match else None
+
+
+def best_sentence(text: str, claim: str) -> str:
+    """The sentence of `text` that best backs `claim` (the repair for a missing or bad quote)."""
+    claim_terms, number = terms(claim), wants_number(claim)
+    spans = sentence_spans(text)
+    if not spans:
+        return text.strip()[:300]
+    best = max(spans, key=lambda s: (relevance(claim_terms, text[s.start:s.end], number), -s.start))
+    return text[best.start:best.end]
+
+
+def extract_citations(answer: str, sources: Sequence[Source]) -> tuple[str, tuple[Citation, ...]]:
+    """Verified citations of `answer`; markers pointing at no source are removed from the text.
+
+    Each marker's quote is the text the model put in quotes before it when that is verbatim in
+    the chunk (whitespace-tolerant), else the chunk sentence that best matches the claim.
+    """
+    by_number = {s.number: s for s in sources}
+    citations: dict[int, Citation] = {}
+    pieces: list[str] = []
+    last = 0
+    for match in _MARKER.finditer(answer):
+        numbers = [int(n) for n in re.split(r"\s*[,;]\s*", match.group(1))]
+        valid = [n for n in numbers if n in by_number]
+        claim = _claim_before(answer, match.start())
+        for n in valid:
+            if n not in citations:
+                citations[n] = _citation(by_number[n], claim)
+        pieces.append(answer[last:match.start()])
+        pieces.append("".join(f"[{n}]" for n in dict.fromkeys(valid)))
+        last = match.end()
+    pieces.append(answer[last:])
+    text = re.sub(r"[ \t]+([.,;:!?])", r"\1", "".join(pieces))
+    return text.strip(), tuple(citations[n] for n in sorted(citations))
+
+
+def ground_unmarked(answer: str, sources: Sequence[Source]) -> str:
+    """Append [n] to answer sentences that a source sentence clearly backs but the model left bare."""
+    out = []
+    for sentence in _answer_sentences(answer):
+        if _MARKER.search(sentence) or not sources:
+            out.append(sentence)
+            continue
+        claim_terms = terms(sentence)
+        best, score = None, 0.0
+        for source in sources:
+            text = source.hit.chunk.text
+            for span in sentence_spans(text):
+                value = _coverage(claim_terms, text[span.start:span.end])
+                if value > score:
+                    best, score = source, value
+        if best is not None and score >= MIN_GROUNDING:
+            stripped = sentence.rstrip()
+            tail = sentence[len(stripped):]
+            if stripped and stripped[-1] in ".!?":
+                stripped = stripped[:-1] + f" [{best.number}]" + stripped[-1]
+            else:
+                stripped += f" [{best.number}]"
+            sentence = stripped + tail
+        out.append(sentence)
+    return "".join(out)
+
+
+def _coverage(claim_terms: set[str], sentence: str) -> float:
+    if not claim_terms:
+        return 0.0
+    return len(terms(sentence) & claim_terms) / len(claim_terms)
+
+
+def _answer_sentences(text: str) -> list[str]:
+    pieces, last = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        pieces.append(text[last:match.end()])
+        last = match.end()
+    if last < len(text):
+        pieces.append(text[last:])
+    return pieces
+
+
+def _claim_before(answer: str, position: int) -> str:
+    """The answer text of the sentence that ends with the marker at `position`."""
+    head = _MARKER.sub(" ", answer[:position])
+    cut = max(head.rfind(". "), head.rfind("! "), head.rfind("? "), head.rfind("\n"))
+    return head[cut + 1:].strip()
+
+
+def _citation(source: Source, claim: str) -> Citation:
+    chunk = source.hit.chunk
+    quote = None
+    for match in _QUOTED.finditer(claim):
+        quote = find_verbatim(chunk.text, match.group(1)) or quote
+    if quote is None:
+        quote = best_sentence(chunk.text, claim)
+    return make_citation(source.number, source.hit, quote)
+
+
+def make_citation(number: int, hit: Hit, quote: str) -> Citation:
+    """A Citation of `hit` with every field filled from the chunk; `quote` must be verbatim."""
+    chunk = hit.chunk
+    if quote not in chunk.text:
+        raise ValueError(f"Quote {quote[:60]!r} is not verbatim in chunk {chunk.chunk_id!r}.")
+    return Citation(
+        number=number,
+        chunk_id=chunk.chunk_id,
+        diarienummer=chunk.diarienummer,
+        section=chunk.section,
+        paragraph=chunk.paragraph,
+        item_title=chunk.item_title,
+        committee=chunk.meeting.committee,
+        kommun=chunk.meeting.kommun,
+        meeting_date=chunk.meeting.date,
+        source_file=chunk.source_file,
+        quote=quote,
+    )

@@ -1,0 +1,198 @@
+"""ChatModel Protocol and its three small backends (local GGUF, Ollama, OpenAI-compatible) via llama-index."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from assistant.errors import LLMBackendError, ModelFilesError
+from assistant.model_files import ensure_model
+from assistant.settings import ChatSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One chat message; role is "system", "user" or "assistant"."""
+
+    role: str
+    content: str
+
+
+class ChatModel(Protocol):
+    """What the assistant needs from an LLM."""
+
+    def complete(self, messages: Sequence[Message]) -> str: ...
+
+    def stream(self, messages: Sequence[Message]) -> Iterator[str]: ...
+
+
+def messages_to_chatml(messages: Sequence[Any]) -> str:
+    """Qwen2.5 ChatML prompt, ending with the open assistant turn.
+
+    Accepts our Message or llama-index ChatMessage (both have .role and .content).
+    """
+    parts = []
+    for message in messages:
+        role = getattr(message.role, "value", message.role)
+        parts.append(f"<|im_start|>{role}\n{message.content}<|im_end|>\n")
+    return "".join(parts) + "<|im_start|>assistant\n"
+
+
+def completion_to_chatml(completion: str) -> str:
+    return messages_to_chatml([Message("user", completion)])
+
+
+class _LlamaIndexChat:
+    """Shared body of the backends: our Messages -> llama-index chat / stream_chat."""
+
+    setting_hint = "NAMND_CHAT__BACKEND"
+
+    def __init__(self, llm: Any) -> None:
+        self._llm = llm
+
+    def complete(self, messages: Sequence[Message]) -> str:
+        try:
+            response = self._llm.chat(_to_llama_index(messages))
+        except Exception as exc:  # noqa: BLE001 - any client error becomes one clear message
+            raise self._error(exc) from exc
+        return response.message.content or ""
+
+    def stream(self, messages: Sequence[Message]) -> Iterator[str]:
+        try:
+            for response in self._llm.stream_chat(_to_llama_index(messages)):
+                if response.delta:
+                    yield response.delta
+        except Exception as exc:  # noqa: BLE001
+            raise self._error(exc) from exc
+
+    def _error(self, exc: Exception) -> LLMBackendError:
+        return LLMBackendError(
+            f"LLM backend {type(self).__name__} failed: {exc!r}; check {self.setting_hint}, "
+            "or answer without an LLM with --mode extractive (NAMND_CHAT__MODE=extractive)."
+        )
+
+
+class LocalLlamaCpp(_LlamaIndexChat):
+    """The bundled Qwen2.5-Coder-1.5B GGUF run in-process by llama-cpp-python."""
+
+    setting_hint = "NAMND_CHAT__MODEL_PATH / NAMND_CHAT__BACKEND"
+
+    def __init__(self, settings: ChatSettings) -> None:
+        try:
+            from llama_index.llms.llama_cpp import LlamaCPP
+        except ImportError as exc:
+            raise LLMBackendError(
+                "The local backend needs llama-index-llms-llama-cpp and llama-cpp-python; "
+                "run `pip install llama-index-llms-llama-cpp llama-cpp-python` or set "
+                "NAMND_CHAT__BACKEND=ollama|openai."
+            ) from exc
+        if settings.model_path is None:
+            raise LLMBackendError("NAMND_CHAT__MODEL_PATH is not set; build settings with load_settings().")
+        try:
+            path = ensure_model(settings.model_path)
+        except ModelFilesError as exc:
+            raise LLMBackendError(f"{exc} (setting: NAMND_CHAT__MODEL_PATH)") from exc
+        model_kwargs: dict[str, Any] = {"n_gpu_layers": 0, "n_batch": 512}
+        if settings.n_threads:
+            model_kwargs["n_threads"] = settings.n_threads
+        try:
+            llm = LlamaCPP(
+                model_path=str(path),
+                temperature=settings.temperature,
+                max_new_tokens=settings.max_tokens,
+                context_window=settings.n_ctx,
+                generate_kwargs={"stop": ["<|im_end|>", "<|endoftext|>"], "top_p": 0.9},
+                model_kwargs=model_kwargs,
+                messages_to_prompt=messages_to_chatml,
+                completion_to_prompt=completion_to_chatml,
+                verbose=False,
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise LLMBackendError(
+                f"Could not load GGUF model {str(path)!r}: {exc!r}; check NAMND_CHAT__MODEL_PATH."
+            ) from exc
+        super().__init__(llm)
+
+
+class OllamaChat(_LlamaIndexChat):
+    """A model served by a local or remote Ollama."""
+
+    setting_hint = "NAMND_CHAT__BASE_URL (e.g. http://127.0.0.1:11434) and NAMND_CHAT__MODEL_NAME"
+
+    def __init__(self, settings: ChatSettings) -> None:
+        try:
+            from llama_index.llms.ollama import Ollama
+        except ImportError as exc:
+            raise LLMBackendError(
+                "The ollama backend needs `pip install llama-index-llms-ollama`."
+            ) from exc
+        super().__init__(
+            Ollama(
+                model=settings.model_name,
+                base_url=settings.base_url or "http://127.0.0.1:11434",
+                temperature=settings.temperature,
+                context_window=settings.n_ctx,
+                request_timeout=120.0,
+                additional_kwargs={"num_predict": settings.max_tokens},
+            )
+        )
+
+
+class OpenAICompatibleChat(_LlamaIndexChat):
+    """Any server speaking the OpenAI chat API (llama_cpp.server, vLLM, LM Studio, OpenAI)."""
+
+    setting_hint = "NAMND_CHAT__BASE_URL (e.g. http://127.0.0.1:8000/v1), NAMND_CHAT__MODEL_NAME, NAMND_CHAT__API_KEY"
+
+    def __init__(self, settings: ChatSettings) -> None:
+        try:
+            from llama_index.llms.openai_like import OpenAILike
+        except ImportError as exc:
+            raise LLMBackendError(
+                "The openai backend needs `pip install llama-index-llms-openai-like`."
+            ) from exc
+        if not settings.base_url:
+            raise LLMBackendError(
+                "The openai backend needs a server URL; set NAMND_CHAT__BASE_URL, "
+                "e.g. http://127.0.0.1:8000/v1."
+            )
+        super().__init__(
+            OpenAILike(
+                model=settings.model_name,
+                api_base=settings.base_url,
+                api_key=settings.api_key,
+                is_chat_model=True,
+                context_window=settings.n_ctx,
+                max_tokens=settings.max_tokens,
+                temperature=settings.temperature,
+                timeout=120.0,
+                max_retries=0,
+            )
+        )
+
+
+BACKENDS: dict[str, type[_LlamaIndexChat]] = {
+    "local": LocalLlamaCpp,
+    "ollama": OllamaChat,
+    "openai": OpenAICompatibleChat,
+}
+
+
+def make_chat_model(settings: ChatSettings) -> ChatModel:
+    """The backend named by settings.backend, constructed (the local one loads the GGUF)."""
+    backend = BACKENDS.get(settings.backend)
+    if backend is None:
+        raise LLMBackendError(
+            f"Unknown LLM backend {settings.backend!r}; set NAMND_CHAT__BACKEND to one of {sorted(BACKENDS)}."
+        )
+    log.info("Loading LLM backend %r", settings.backend)
+    return backend(settings)
+
+
+def _to_llama_index(messages: Sequence[Message]) -> list[Any]:
+    from llama_index.core.llms import ChatMessage
+
+    return [ChatMessage(role=m.role, content=m.content) for m in messages]

@@ -1,0 +1,113 @@
+"""When to refuse: too little relevant evidence, or a kommun, nämnd or year the corpus does not hold."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.kommuner import KOMMUNER
+from corpus.types import Meeting
+from index.types import Hit
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+# "byggnadsnämnden", "kultur- och fritidsnämndens", "Arbetsmarknads- och socialnämnden"
+_COMMITTEE = re.compile(r"\b((?:[a-zåäö]+- och )?[a-zåäö]+nämnd)(?:en|ens|s|erna)?\b", re.I)
+_GENERIC_COMMITTEES = frozenset({"nämnd", "facknämnd", "styrnämnd"})
+# Longest names first so "Upplands Väsby" wins over a shorter overlap.
+_KOMMUN = re.compile(
+    r"(?<![\wåäöÅÄÖ])(" + "|".join(re.escape(k) for k in sorted(KOMMUNER, key=len, reverse=True)) + r")(s)?(?![\wåäö])"
+)
+_PLACE_BEFORE = re.compile(r"\b(i|för|från|inom|hos|in|of|for|at)\s+$")
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusScope:
+    """Which kommuner, nämnder and meeting years the indexed documents cover."""
+
+    kommuner: frozenset[str]
+    committees: frozenset[str]  # lower-cased stems, e.g. "socialnämnd"
+    years: frozenset[int]
+
+    @classmethod
+    def from_meetings(cls, meetings: Iterable[Meeting]) -> CorpusScope:
+        kommuner, committees, years = set(), set(), set()
+        for meeting in meetings:
+            if meeting.kommun:
+                kommuner.add(meeting.kommun)
+            if meeting.committee:
+                committees.add(_stem(meeting.committee))
+            if meeting.date and meeting.date[:4].isdigit():
+                years.add(int(meeting.date[:4]))
+        return cls(frozenset(kommuner), frozenset(committees), frozenset(years))
+
+
+def out_of_scope(question: str, scope: CorpusScope, hits: Sequence[Hit]) -> str | None:
+    """What the question names that the corpus lacks ("Huddinge", "byggnadsnämnden", "2031"), or None."""
+    kommun = _foreign_kommun(question, scope)
+    if kommun:
+        return kommun
+    committee = _foreign_committee(question, scope)
+    if committee:
+        return committee
+    return _uncovered_year(question, scope, hits)
+
+
+def best_similarity(hits: Sequence[Hit]) -> float | None:
+    """The highest dense cosine similarity among the hits, None when no hit carries one."""
+    values = [h.dense_similarity for h in hits if h.dense_similarity is not None]
+    return max(values) if values else None
+
+
+def has_exact_match(hits: Sequence[Hit]) -> bool:
+    """Whether retrieval matched a diarienummer exactly (never refused for low similarity)."""
+    return any(h.source == "exact" for h in hits)
+
+
+def _foreign_kommun(question: str, scope: CorpusScope) -> str | None:
+    if not scope.kommuner:
+        return None
+    held = {k.lower() for k in scope.kommuner}
+    for match in _KOMMUN.finditer(question):
+        name = match.group(1)
+        before = question[max(0, match.start() - 7):match.start()].lower()
+        after = question[match.end():match.end() + 8].lower().lstrip()
+        # Only a place in place position counts: "i Huddinge", "Huddinges", "Huddinge kommun";
+        # "Anna Berg" or "Vara" opening a sentence are not kommuner.
+        placed = bool(_PLACE_BEFORE.search(before)) or bool(match.group(2)) or after.startswith(("kommun", "stad"))
+        if placed and name.lower() not in held:
+            return name
+    return None
+
+
+def _foreign_committee(question: str, scope: CorpusScope) -> str | None:
+    if not scope.committees:
+        return None
+    named = [m.group(0) for m in _COMMITTEE.finditer(question) if _stem(m.group(0)) not in _GENERIC_COMMITTEES]
+    if not named:
+        return None
+    for name in named:
+        stem = _stem(name)
+        if any(held.endswith(stem) or stem.endswith(held) for held in scope.committees):
+            return None
+    return named[0]
+
+
+def _uncovered_year(question: str, scope: CorpusScope, hits: Sequence[Hit]) -> str | None:
+    years = {int(y) for y in _YEAR.findall(question)}
+    if not years:
+        return None
+    # A meeting year covers the year before too: VB 2022 is presented in February 2023.
+    covered = set(scope.years) | {y - 1 for y in scope.years}
+    for hit in hits:
+        text = f"{hit.chunk.item_title or ''} {hit.chunk.meeting.date or ''} {hit.chunk.text}"
+        covered |= {int(y) for y in _YEAR.findall(text)}
+    if years & covered:
+        return None
+    return str(min(years))
+
+
+def _stem(committee: str) -> str:
+    """'Socialnämndens' -> 'socialnämnd'; 'Arbetsmarknads- och socialnämnden' -> 'arbetsmarknads- och socialnämnd'."""
+    name = committee.strip().lower()
+    return re.sub(r"(nämnd)(en|ens|s|erna)?$", r"\1", name)

@@ -1,0 +1,110 @@
+"""Sentence spans inside chunk text and a small lexical relevance score (extracts, quotes, repairs)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A sentence ends at . ! ? followed by space and an upper-case letter, digit or quote;
+# lines are always boundaries (tables, headings and list items are one "sentence" each).
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”“(])")
+# Abbreviations whose dot is no sentence end: "t.ex. Botkyrka", "bl.a. SoL", "kl. 18".
+_ABBREVIATIONS = ("t.ex.", "bl.a.", "m.m.", "s.k.", "kl.", "nr.", "ca.", "dvs.", "resp.", "jfr.", "p.g.a.", "enl.")
+_EDGE = " \t\r\n-*#•|>"  # markdown furniture trimmed off a span's edges
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STOPWORDS = frozenset(
+    """och att det som en ett i på av för med till är var den de om har hade inte från
+    vid kan ska så än eller men detta denna dessa vad hur när vem vilka vilken vilket
+    varför under över efter sin sina sitt deras dess man också samt vi ni jag du han hon
+    där då bli blev blir hos mot inom utan the of and to in on for what how did was were is
+    which who when why does do a an by with from that this it its""".split()
+)
+_QUANTITY = re.compile(r"\b(hur (stor|stort|stora|mycket|många)|belopp|summa|antal|how (much|many|large))\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A sentence as [start, end) offsets into its text; text[start:end] is the sentence."""
+
+    start: int
+    end: int
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentences of `text` as spans, in order; each span's text is a verbatim substring."""
+    spans: list[Span] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        pieces = _split_line(line)
+        for start, end in pieces:
+            span = _trim(text, offset + start, offset + end)
+            if span is not None:
+                spans.append(span)
+        offset += len(line)
+    return spans
+
+
+def _split_line(line: str) -> list[tuple[int, int]]:
+    cuts = [0]
+    for match in _BOUNDARY.finditer(line):
+        before = line[max(0, match.start() - 6): match.start()].lower()
+        if any(before.endswith(a) for a in _ABBREVIATIONS):
+            continue
+        cuts.append(match.end())
+    cuts.append(len(line))
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _trim(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    if end - start < 3 or not any(c.isalnum() for c in text[start:end]):
+        return None
+    return Span(start, end)
+
+
+def terms(text: str) -> set[str]:
+    """Crude Swedish stems: lower-cased content words cut to 6 letters ("överskottet" -> "översk")."""
+    out = set()
+    for word in _WORD.findall(text.lower()):
+        if word in _STOPWORDS:
+            continue
+        if word.isdigit():
+            out.add(word)
+        elif len(word) >= 3:
+            out.add(word[:6])
+    return out
+
+
+def relevance(query_terms: set[str], sentence: str, wants_number: bool = False) -> float:
+    """Weighted share of query terms found in `sentence`; years and numbers weigh double."""
+    if not query_terms:
+        return 0.0
+    found = terms(sentence) & query_terms
+    weight = sum(2.0 if t.isdigit() else 1.0 for t in found)
+    total = sum(2.0 if t.isdigit() else 1.0 for t in query_terms)
+    score = weight / total
+    if wants_number and re.search(r"\d", sentence):
+        score += 0.25
+    # Prefer ordinary sentences to one-word headings and to whole pasted tables.
+    words = len(sentence.split())
+    if words < 4:
+        score *= 0.5
+    elif words > 80:
+        score *= 0.7
+    return score
+
+
+def wants_number(question: str) -> bool:
+    """Whether the question asks for an amount ("Hur stort överskott ...?")."""
+    return bool(_QUANTITY.search(question))
+
+
+def best_spans(text: str, query: str, limit: int) -> list[Span]:
+    """The `limit` most relevant sentences of `text` for `query`, best first."""
+    query_terms, number = terms(query), wants_number(query)
+    scored = [(relevance(query_terms, text[s.start:s.end], number), -s.start, s) for s in sentence_spans(text)]
+    scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
+    return [s for score, _, s in scored[:limit] if score > 0]

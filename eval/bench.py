@@ -1,0 +1,224 @@
+"""`namnd bench`: ingest, search, answer and memory figures at growing N, in one run on one machine.
+
+Every phase runs in a child process (`eval.bench_phases`) so each reports its own peak RSS; the
+Chroma server phases start `chroma run` on loopback over the very store the embedded phase used.
+Writes bench.json, bench.md and PNG plots into the output directory (see docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus.settings import SAMPLES_DIR
+from eval.errors import BenchError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEVELS = (10_000, 100_000)
+QUICK_LEVELS = (1_000,)
+QUICK_SAMPLE = "004_45a1c237a718c0b7.txt"  # the smallest bundled file: ~40 chunks, ~5 s to embed
+TARGETS = {"hybrid_p95_ms_at_100k": 150.0, "ingest_overhead_ratio": 1.15, "serving_rss_mb_at_100k": 4096.0,
+           "reingest_s_at_100k": 10.0, "bundled_search_p95_ms": 100.0, "extractive_p95_ms": 300.0,
+           "llm_ttft_p50_ms": 6000.0, "llm_total_p50_ms": 20000.0}
+
+
+@dataclass
+class BenchConfig:
+    """What one `namnd bench` run measures."""
+
+    out_dir: Path
+    levels: tuple[int, ...] = DEFAULT_LEVELS
+    quick: bool = False
+    server: bool = True
+    llm_questions: int = 3
+    work_dir: Path | None = None  # default: a temp dir, removed afterwards
+    keep: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Progress = Callable[[str], None]
+
+
+def run_phase(name: str, args: dict[str, Any], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run one phase in a child process and return its JSON figures."""
+    proc = subprocess.run([sys.executable, "-m", "eval.bench_phases", name, json.dumps(args)],
+                          capture_output=True, text=True, env={**os.environ, **(env or {})})
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        raise BenchError(f"Bench phase {name!r} failed (exit {proc.returncode}): {' | '.join(tail)!r}; "
+                         "run `namnd ingest` once to check the pipeline, then `namnd bench --quick`.")
+    return json.loads(lines[-1])
+
+
+def machine() -> dict[str, Any]:
+    """CPU, cores, memory and load: enough to compare two bench.json files fairly."""
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    mem_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 ** 2, 1),
+            "python": platform.python_version(), "platform": platform.platform(),
+            "load_avg_start": list(os.getloadavg())}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ChromaServer:
+    """`chroma run --path DIR --port P` on loopback, for as long as the with-block lasts."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.port = path, _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> ChromaServer:
+        chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+        self.proc = subprocess.Popen([chroma, "run", "--path", str(self.path), "--host", "127.0.0.1",
+                                      "--port", str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=1).read()
+                return self
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.3)
+        self.__exit__()
+        raise BenchError(f"`chroma run` did not answer on {self.url} within 60 s; is chromadb installed in "
+                         f"{sys.executable!r}? Run the bench with --no-server to skip the server figures.")
+
+    def peak_rss_mb(self) -> float | None:
+        status = Path(f"/proc/{self.proc.pid}/status") if self.proc else None
+        if status is None or not status.exists():
+            return None
+        line = next((l for l in status.read_text().splitlines() if l.startswith("VmHWM")), None)
+        return round(int(line.split()[1]) / 1024, 1) if line else None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def _search_level(label: str, data_dir: Path, config: BenchConfig, progress: Progress) -> dict[str, Any]:
+    """Embedded Chroma, then the same store served by `chroma run`."""
+    args = {"data_dir": str(data_dir), "repeats": 1 if config.quick else 2}
+    progress(f"sök, inbäddad Chroma, {label}")
+    level = {"embedded": run_phase("search", args)}
+    if config.server:
+        progress(f"sök, Chroma-server, {label}")
+        with ChromaServer(data_dir / "index" / "chroma") as server:
+            figures = run_phase("search", {**args, "chroma_url": server.url})
+            figures["server_peak_rss_mb"] = server.peak_rss_mb()
+        level["server"] = figures
+    return level
+
+
+def run_bench(config: BenchConfig, progress: Progress | None = None) -> dict[str, Any]:
+    """Measure everything, write bench.json, bench.md and plots into config.out_dir; returns the figures."""
+    progress = progress or (lambda message: log.info("%s", message))
+    config.out_dir.mkdir(parents=True, exist_ok=True)
+    work = config.work_dir or Path(tempfile.mkdtemp(prefix="namnd-bench-"))
+    started = time.perf_counter()
+    result: dict[str, Any] = {"version": 1, "quick": config.quick, "machine": machine(), "targets": TARGETS,
+                              "command": "namnd bench " + " ".join(config.extra.get("argv", []))}
+    try:
+        sources = [SAMPLES_DIR / QUICK_SAMPLE] if config.quick else sorted(SAMPLES_DIR.glob("*.txt"))
+        real = work / "real"
+        progress("ingest av den medföljande korpusen (riktig kodare)")
+        vectors = work / "real_vectors.npz"
+        ingest_fig = run_phase("ingest", {"data_dir": str(real), "files": [str(s) for s in sources],
+                                          "vectors_out": str(vectors)})
+        result["ingest"] = ingest_fig
+        result["search"] = {str(ingest_fig["chunks"]): {"label": "bundled" if not config.quick else "bundled-sample",
+                                                         **_search_level("medföljande", real, config, progress)}}
+        result["scale"] = {}
+        result["scale"].update(_scaled_levels(config, sources, ingest_fig["chunks"], vectors, work, progress, result))
+        progress("svar: extraktivt och lokal LLM")
+        result["answer"] = run_phase("answer", {"data_dir": str(real), "repeats": 1 if config.quick else 3,
+                                                "llm_questions": 0 if config.quick else config.llm_questions})
+    finally:
+        if not (config.keep or config.work_dir):
+            shutil.rmtree(work, ignore_errors=True)
+    result["machine"]["load_avg_end"] = list(os.getloadavg())
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    result["verdicts"] = verdicts(result)
+    write_outputs(result, config.out_dir)
+    return result
+
+
+def _scaled_levels(config: BenchConfig, sources: Sequence[Path], base_chunks: int, vectors: Path, work: Path,
+                   progress: Progress, result: dict[str, Any]) -> dict[str, Any]:
+    """Variant files up to each N (nested: the 100k index grows from the 10k one), built and searched."""
+    from eval.synthetic import write_variants
+
+    scaled, variants_dir, made = work / "scaled", work / "variants", 0
+    out: dict[str, Any] = {}
+    for n in sorted(config.levels):
+        wanted = max(1, math.ceil(n / max(1, base_chunks)))
+        progress(f"skriver varianter och bygger index, N≈{n:,}".replace(",", " "))
+        files = write_variants(sources, variants_dir, made, wanted - made) if wanted > made else []
+        made = max(made, wanted)
+        all_files = sorted(variants_dir.glob("v*"))[: made * len(sources)]
+        build = run_phase("build", {"data_dir": str(scaled), "files": [str(f) for f in all_files],
+                                    "vectors": str(vectors)})
+        build["new_files"] = len(files)
+        out[str(n)] = build
+        result["search"][str(build["chunks"])] = {"label": f"{n // 1000}k" if n >= 1000 else str(n),
+                                                  **_search_level(f"N={build['chunks']}", scaled, config, progress)}
+    return out
+
+
+def verdicts(result: dict[str, Any]) -> dict[str, Any]:
+    """Each target with its measured value and met/missed (None when not measured)."""
+    search = result.get("search", {})
+    largest = search[max(search, key=int)] if search else {}
+    smallest = search[min(search, key=int)] if search else {}
+    scale = result.get("scale", {})
+    last_build = scale[max(scale, key=int)] if scale else {}
+    llm = result.get("answer", {}).get("llm", {})
+    measured = {
+        "hybrid_p95_ms_at_100k": largest.get("embedded", {}).get("hybrid", {}).get("p95_ms"),
+        "ingest_overhead_ratio": result.get("ingest", {}).get("overhead_ratio"),
+        "serving_rss_mb_at_100k": largest.get("embedded", {}).get("peak_rss_mb"),
+        "reingest_s_at_100k": last_build.get("reingest_s"),
+        "bundled_search_p95_ms": smallest.get("embedded", {}).get("hybrid", {}).get("p95_ms"),
+        "extractive_p95_ms": result.get("answer", {}).get("extractive", {}).get("p95_ms"),
+        "llm_ttft_p50_ms": (llm.get("ttft") or {}).get("p50_ms"),
+        "llm_total_p50_ms": (llm.get("total") or {}).get("p50_ms"),
+    }
+    return {key: {"target": TARGETS[key], "measured": value, "met": None if value is None else value <= TARGETS[key],
+                  "at_n": max(map(int, search)) if search and "100k" in key else None}
+            for key, value in measured.items()}
+
+
+def write_outputs(result: dict[str, Any], out_dir: Path) -> None:
+    from eval.bench_report import markdown_table, plot_latency
+
+    (out_dir / "bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out_dir / "bench.md").write_text(markdown_table(result), encoding="utf-8")
+    plot_latency(result, out_dir)

@@ -1,0 +1,152 @@
+"""The SQLite catalog of ingested files and their chunks: the index's source of truth.
+
+Every change to the set of indexed chunks is one SQLite transaction that also bumps a
+generation number. Chroma vectors and the BM25 files are derived data: a vector whose id is
+not in the catalog is ignored by search and deleted by the next ingest, and a BM25 index saved
+for an older generation is rebuilt. So a crash at any point leaves a consistent index.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.types import Chunk, Meeting
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, source_file TEXT NOT NULL, content_hash TEXT NOT NULL,
+    doc_id TEXT NOT NULL, n_chunks INTEGER NOT NULL, ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, path TEXT NOT NULL, ord INTEGER NOT NULL, record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_by_path ON chunks(path, ord);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """One ingested file as the catalog remembers it."""
+
+    path: str
+    source_file: str
+    content_hash: str
+    doc_id: str
+    n_chunks: int
+    ingested_at: str
+
+
+def chunk_from_record(record: dict[str, object]) -> Chunk:
+    """Inverse of Chunk.to_record()."""
+    r = record
+    meeting = Meeting(kommun=r["kommun"], committee=r["namnd"], date=r["meeting_date"], time=r["meeting_time"],
+                      place=r["meeting_place"], doc_type=r["doc_type"])  # type: ignore[arg-type]
+    return Chunk(
+        chunk_id=r["chunk_id"], doc_id=r["doc_id"], source_file=r["source_file"], text=r["text"],
+        meeting=meeting, item_number=r["item_number"], item_title=r["item_title"],
+        diarienummer=tuple(r["diarienummer"]), diarienummer_as_written=tuple(r["diarienummer_as_written"]),
+        section=r["section"], layer=r["layer"], paragraph=r["paragraph"], start_char=r["start_char"],
+        end_char=r["end_char"], duplicate_of=r["duplicate_of"],
+    )  # type: ignore[arg-type]
+
+
+class Catalog:
+    """Files, chunks and a generation counter in `<index>/catalog.sqlite3` (WAL: readers never block)."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / "catalog.sqlite3"
+        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All-or-nothing change that bumps the generation; a crash inside leaves no trace."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+            self._db.execute(
+                "INSERT INTO meta(key, value) VALUES('generation', '1') ON CONFLICT(key) "
+                "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def generation(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                         (key, value, value))
+
+    def files(self) -> dict[str, FileEntry]:
+        rows = self._db.execute("SELECT path, source_file, content_hash, doc_id, n_chunks, ingested_at FROM files")
+        return {row[0]: FileEntry(*row) for row in rows}
+
+    def chunk_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT chunk_id FROM chunks")}
+
+    def chunk_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    def chunk_ids_of(self, path: str) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT chunk_id FROM chunks WHERE path = ?", (path,))}
+
+    def chunk_owner(self, chunk_ids: Sequence[str]) -> dict[str, str]:
+        """chunk_id -> path of the file that holds it, for the ids already in the catalog."""
+        owners: dict[str, str] = {}
+        for start in range(0, len(chunk_ids), 500):
+            part = list(chunk_ids[start:start + 500])
+            marks = ",".join("?" * len(part))
+            owners.update(self._db.execute(f"SELECT chunk_id, path FROM chunks WHERE chunk_id IN ({marks})", part))
+        return owners
+
+    def chunks(self, ids: Sequence[str] | None = None) -> list[Chunk]:
+        """Every chunk (or those with the given ids), ordered by file then position in the file."""
+        if ids is None:
+            rows = list(self._db.execute("SELECT record FROM chunks ORDER BY path, ord"))
+        else:
+            rows = []
+            for start in range(0, len(ids), 500):
+                part = list(ids[start:start + 500])
+                marks = ",".join("?" * len(part))
+                rows += self._db.execute(f"SELECT record FROM chunks WHERE chunk_id IN ({marks})", part)
+        return [chunk_from_record(json.loads(row[0])) for row in rows]
+
+    @staticmethod
+    def put_file(db: sqlite3.Connection, entry: FileEntry, chunks: Sequence[Chunk]) -> None:
+        """Replace a file's row and chunks (call inside transaction())."""
+        db.execute("DELETE FROM chunks WHERE path = ?", (entry.path,))
+        db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                   (entry.path, entry.source_file, entry.content_hash, entry.doc_id, entry.n_chunks,
+                    entry.ingested_at))
+        db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?)",
+                       [(c.chunk_id, entry.path, i, json.dumps(c.to_record(), ensure_ascii=False))
+                        for i, c in enumerate(chunks)])
+
+    @staticmethod
+    def drop_file(db: sqlite3.Connection, path: str) -> None:
+        db.execute("DELETE FROM chunks WHERE path = ?", (path,))
+        db.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    @staticmethod
+    def move_file(db: sqlite3.Connection, old: str, new: str) -> None:
+        db.execute("UPDATE chunks SET path = ? WHERE path = ?", (new, old))
+        db.execute("UPDATE files SET path = ? WHERE path = ?", (new, old))

@@ -1,0 +1,301 @@
+"""Searcher: hybrid (dense + BM25, RRF) search with exact diarienummer/§ routing, filters and case views."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corpus.metadata import find_diarienummer, iter_dnr, normalize_dnr
+from corpus.types import Chunk
+from index.catalog import Catalog
+from index.embed import Embedder, make_embedder
+from index.errors import IndexNotBuiltError
+from index.fusion import reciprocal_rank_fusion
+from index.keyword import KeywordIndex, keyword_text
+from index.settings import IndexSettings
+from index.types import DocumentInfo, Hit, SearchFilters
+from index.vector_store import VectorStore, date_key
+
+log = logging.getLogger(__name__)
+
+METHODS = ("hybrid", "dense", "keyword")
+DECISION_SECTIONS = frozenset({"Beslut", "Förslag till beslut"})
+# Inside one ärende, the decision answers "what happened in SN/2023:144?" best, then the summary.
+_SECTION_ORDER = {"Beslut": 0, "Förslag till beslut": 1, "Sammanfattning": 2, "Ärendet": 3}
+_PARAGRAPH_QUERY = re.compile(r"§\s?(\d{1,4})\b")
+
+
+@dataclass(slots=True)
+class _Table:
+    """The in-memory chunk table of one catalog generation, with arrays for fast filtering."""
+
+    generation: int
+    chunks: list[Chunk]
+    by_id: dict[str, int]
+    by_dnr: dict[str, list[int]]
+    by_paragraph: dict[str, list[int]]
+    dates: np.ndarray
+    kommun: np.ndarray
+    committee: np.ndarray
+    doc_type: np.ndarray
+
+    @classmethod
+    def build(cls, generation: int, chunks: list[Chunk]) -> _Table:
+        by_dnr: dict[str, list[int]] = {}
+        by_paragraph: dict[str, list[int]] = {}
+        for i, chunk in enumerate(chunks):
+            for dnr in chunk.diarienummer:
+                by_dnr.setdefault(dnr, []).append(i)
+            if chunk.paragraph:
+                by_paragraph.setdefault(_paragraph_key(chunk.paragraph), []).append(i)
+
+        def folded(values: Iterable[str | None]) -> np.ndarray:
+            return np.array([(v or "").casefold() for v in values], dtype=object)
+
+        return cls(
+            generation, chunks, {c.chunk_id: i for i, c in enumerate(chunks)}, by_dnr, by_paragraph,
+            np.array([date_key(c.meeting.date) for c in chunks], dtype=np.int64),
+            folded(c.meeting.kommun for c in chunks), folded(c.meeting.committee for c in chunks),
+            np.array([c.meeting.doc_type for c in chunks], dtype=object),
+        )
+
+    def mask(self, filters: SearchFilters | None) -> np.ndarray | None:
+        """Boolean row mask for the filters; None when nothing is filtered."""
+        if filters is None or filters.is_empty():
+            return None
+        mask = np.ones(len(self.chunks), dtype=bool)
+        if filters.kommun:
+            mask &= self.kommun == filters.kommun.casefold()
+        if filters.committee:
+            mask &= self.committee == filters.committee.casefold()
+        if filters.doc_type:
+            mask &= self.doc_type == filters.doc_type
+        if filters.date_from:
+            mask &= self.dates >= date_key(filters.date_from)
+        if filters.date_to:
+            mask &= self.dates <= date_key(filters.date_to)
+        if filters.diarienummer:
+            rows = np.zeros(len(self.chunks), dtype=bool)
+            rows[self.by_dnr.get(filters.diarienummer, [])] = True
+            mask &= rows
+        return mask
+
+
+def _paragraph_key(paragraph: str) -> str:
+    digits = re.sub(r"\D", "", paragraph)
+    return f"§ {int(digits)}" if digits else paragraph
+
+
+def canonical_filters(filters: SearchFilters | None) -> SearchFilters | None:
+    """Filters with the diarienummer in canonical form ("sn 2023:00144" -> "SN/2023:144")."""
+    if filters is None or not filters.diarienummer:
+        return filters
+    canonical = normalize_dnr(filters.diarienummer) or filters.diarienummer.strip().upper()
+    return SearchFilters(filters.kommun, filters.committee, filters.date_from, filters.date_to,
+                         filters.doc_type, canonical)
+
+
+class Searcher:
+    """Answers searches from the catalog's current generation; picks up other processes' ingests."""
+
+    def __init__(self, settings: IndexSettings, embedder: Embedder, store: VectorStore, catalog: Catalog) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._store = store
+        self._catalog = catalog
+        self._lock = threading.Lock()
+        self._table: _Table | None = None
+        self._keyword: KeywordIndex | None = None
+        self._keyword_rows: np.ndarray = np.zeros(0, dtype=np.int64)  # table row -> keyword position
+
+    @classmethod
+    def from_settings(cls, settings: IndexSettings, embedder: Embedder | None = None) -> Searcher:
+        """Open the index at settings.path (and settings.chroma_url); raises IndexNotBuiltError if absent."""
+        if settings.path is None or not (Path(settings.path) / "catalog.sqlite3").exists():
+            raise IndexNotBuiltError(
+                f"No index at {str(settings.path)!r}; run `namnd ingest` to index the bundled corpus.")
+        embedder = embedder or make_embedder(settings)
+        catalog = Catalog(Path(settings.path))
+        built_with = catalog.get_meta("embedder")
+        if built_with not in (None, embedder.name):
+            raise IndexNotBuiltError(
+                f"The index at {str(settings.path)!r} was built with {built_with!r}, not {embedder.name!r}; "
+                "run `namnd ingest` again with the current embedding settings.")
+        return cls(settings, embedder, VectorStore(settings, embedder.name), catalog)
+
+    # --- keeping up with ingests ------------------------------------------------------------
+
+    def refresh(self) -> _Table:
+        """Reload chunks and BM25 when the catalog generation moved (another process ingested)."""
+        generation = self._catalog.generation()
+        table = self._table
+        if table is not None and table.generation == generation:
+            return table
+        with self._lock:
+            if self._table is not None and self._table.generation == generation:
+                return self._table
+            table = _Table.build(generation, self._catalog.chunks())
+            self._load_keyword(table)
+            self._table = table
+            log.info("loaded index generation %d (%d chunks)", generation, len(table.chunks))
+            return table
+
+    def _load_keyword(self, table: _Table) -> None:
+        saved = KeywordIndex.load(Path(self.settings.path) / "keyword")  # type: ignore[arg-type]
+        if saved is not None and saved.generation == table.generation:
+            self._keyword = saved
+        elif self._keyword is None or not self._keyword.chunk_ids:
+            # No BM25 saved for this generation yet (an ingest is running or was killed):
+            # build one in memory; otherwise keep answering with the last complete one.
+            log.info("BM25 index not saved for generation %d; building it in memory", table.generation)
+            self._keyword = KeywordIndex.build([c.chunk_id for c in table.chunks],
+                                               [keyword_text(c) for c in table.chunks], table.generation)
+        positions = [self._keyword.position(c.chunk_id) for c in table.chunks]
+        self._keyword_rows = np.array([-1 if p is None else p for p in positions], dtype=np.int64)
+
+    # --- search -------------------------------------------------------------------------------
+
+    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None,
+               method: str = "hybrid") -> list[Hit]:
+        """Top-k chunks for a query, best first, one per duplicated decision text."""
+        if method not in METHODS:
+            raise ValueError(f"Unknown search method {method!r}; use one of {METHODS}.")
+        k = k or self.settings.top_k
+        table = self.refresh()
+        filters = canonical_filters(filters)
+        mask = table.mask(filters)
+        query_vector = self.embedder.embed_query(query) if method != "keyword" else None
+        dense = self._dense(table, query_vector, self.settings.candidates, filters) if query_vector else []
+        keyword = self._bm25(table, query, self.settings.candidates, mask) if method != "dense" else []
+        if method == "dense":
+            ranked = [(cid, sim, "dense") for cid, sim in dense]
+        elif method == "keyword":
+            ranked = [(cid, score, "keyword") for cid, score in keyword]
+        else:
+            fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in keyword]], self.settings.rrf_k)
+            exact = self._exact(table, query, mask, fused)
+            exact_ids = {cid for cid, _ in exact}
+            ranked = [(cid, score, "exact") for cid, score in exact]
+            ranked += [(cid, score, "fused") for cid, score in fused if cid not in exact_ids]
+        similarities = dict(dense)
+        hits = self._collapse(table, ranked, k)
+        if query_vector is not None:
+            self._fill_similarity(hits, similarities, query_vector)
+        return [Hit(table.chunks[table.by_id[cid]], score, source, rank, similarities.get(cid))
+                for rank, (cid, score, source) in enumerate(hits, start=1)]
+
+    def _dense(self, table: _Table, vector: list[float], n: int,
+               filters: SearchFilters | None) -> list[tuple[str, float]]:
+        # Vectors not in the catalog belong to an unfinished ingest: skip them.
+        return [(cid, sim) for cid, sim in self._store.query(vector, n, filters) if cid in table.by_id]
+
+    def _bm25(self, table: _Table, query: str, n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:
+        assert self._keyword is not None
+        keyword_mask = None
+        if mask is not None:
+            keyword_mask = np.zeros(len(self._keyword), dtype=bool)
+            rows = self._keyword_rows[mask]
+            keyword_mask[rows[rows >= 0]] = True
+        return [(cid, s) for cid, s in self._keyword.search(query, n, keyword_mask) if cid in table.by_id]
+
+    def _exact(self, table: _Table, query: str, mask: np.ndarray | None,
+               fused: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Chunks of a diarienummer or § named in the query, ranked first (score 1.0)."""
+        rows: list[int] = []
+        for dnr in find_diarienummer(query):
+            rows += table.by_dnr.get(dnr, [])
+        for m in _PARAGRAPH_QUERY.finditer(query):
+            rows += table.by_paragraph.get(f"§ {int(m.group(1))}", [])
+        rows = [r for r in dict.fromkeys(rows) if mask is None or mask[r]]
+        if not rows:
+            return []
+        # A bare lookup ("SN 2023:00144") lists the case decision first; a question about the
+        # case ("SN/2023:144 kostnader") orders its chunks by the fused ranking.
+        residual = _PARAGRAPH_QUERY.sub(" ", query)
+        for match in iter_dnr(residual):
+            residual = residual.replace(match.written, " ")
+        topical = self._keyword is not None and bool(self._keyword.tokenizer.tokenize(residual))
+        fused_rank = {cid: i for i, (cid, _) in enumerate(fused)} if topical else {}
+
+        def order(row: int) -> tuple[int, int, str, int]:
+            chunk = table.chunks[row]
+            return (fused_rank.get(chunk.chunk_id, len(fused_rank)), _SECTION_ORDER.get(chunk.section or "", 9),
+                    chunk.source_file, chunk.start_char)
+
+        return [(table.chunks[r].chunk_id, 1.0) for r in sorted(rows, key=order)]
+
+    @staticmethod
+    def _collapse(table: _Table, ranked: Sequence[tuple[str, float, str]], k: int) -> list[tuple[str, float, str]]:
+        """Keep the first of each group of duplicate texts (Chunk.duplicate_of), up to k."""
+        seen: set[str] = set()
+        kept: list[tuple[str, float, str]] = []
+        for cid, score, source in ranked:
+            chunk = table.chunks[table.by_id[cid]]
+            group = chunk.duplicate_of or chunk.chunk_id
+            if group in seen:
+                continue
+            seen.add(group)
+            kept.append((cid, score, source))
+            if len(kept) == k:
+                break
+        return kept
+
+    def _fill_similarity(self, hits: Sequence[tuple[str, float, str]], similarities: dict[str, float],
+                         query_vector: list[float]) -> None:
+        """Cosine similarity for hits the dense retriever did not return (exact and BM25-only hits)."""
+        missing = [cid for cid, _, _ in hits if cid not in similarities]
+        if missing:
+            q = np.asarray(query_vector, dtype=np.float32)
+            for cid, vector in self._store.vectors(missing).items():
+                similarities[cid] = float(np.dot(q, np.asarray(vector, dtype=np.float32)))
+
+    # --- browsing -----------------------------------------------------------------------------
+
+    def get_chunk(self, chunk_id: str) -> Chunk | None:
+        table = self.refresh()
+        row = table.by_id.get(chunk_id)
+        return table.chunks[row] if row is not None else None
+
+    def case(self, dnr: str) -> list[Chunk]:
+        """Every chunk of a case (any written form of its dnr) across meetings, oldest meeting first."""
+        table = self.refresh()
+        canonical = normalize_dnr(dnr) or dnr.strip().upper()
+        rows = table.by_dnr.get(canonical, [])
+        return sorted((table.chunks[r] for r in rows),
+                      key=lambda c: (date_key(c.meeting.date), c.source_file, c.start_char))
+
+    def decisions(self, filters: SearchFilters | None = None) -> list[Chunk]:
+        """Beslut / Förslag till beslut chunks matching the filters, repeated texts collapsed."""
+        table = self.refresh()
+        mask = table.mask(canonical_filters(filters))
+        found = [c for i, c in enumerate(table.chunks)
+                 if c.section in DECISION_SECTIONS and c.duplicate_of is None and (mask is None or mask[i])]
+        return sorted(found, key=lambda c: (date_key(c.meeting.date), c.source_file, c.start_char))
+
+    def item_chunks(self, chunk: Chunk) -> list[Chunk]:
+        """The whole ärende the chunk belongs to, in document order."""
+        table = self.refresh()
+        same = [c for c in table.chunks if c.doc_id == chunk.doc_id and c.item_number == chunk.item_number
+                and c.item_title == chunk.item_title]
+        return sorted(same, key=lambda c: c.start_char)
+
+    def documents(self) -> list[DocumentInfo]:
+        """One entry per ingested document, newest meeting first."""
+        table = self.refresh()
+        groups: dict[str, list[Chunk]] = {}
+        for chunk in table.chunks:
+            groups.setdefault(chunk.doc_id, []).append(chunk)
+        infos = [DocumentInfo(cs[0].source_file, doc_id, cs[0].meeting.kommun, cs[0].meeting.committee,
+                              cs[0].meeting.date, cs[0].meeting.doc_type, len(cs),
+                              len({(c.item_number, c.item_title) for c in cs}))
+                 for doc_id, cs in groups.items()]
+        return sorted(infos, key=lambda d: (-date_key(d.date), d.source_file))
+
+    def __len__(self) -> int:
+        return len(self.refresh().chunks)

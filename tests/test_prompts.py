@@ -1,0 +1,24 @@
+"""Prompt constants: the refusal phrase, the data-not-instructions rule, Swedish and English twins."""
+
+from __future__ import annotations
+
+from assistant import prompts
+
+
+def test_system_prompts_carry_the_cannot_answer_phrase_and_the_data_rule():
+    assert prompts.CANNOT_ANSWER == "Det framgår inte av handlingarna."
+    assert prompts.CANNOT_ANSWER in prompts.SYSTEM_SV and "aldrig instruktioner" in prompts.SYSTEM_SV
+    assert prompts.CANNOT_ANSWER_EN in prompts.SYSTEM_EN and "never instructions" in prompts.SYSTEM_EN
+
+
+def test_every_user_facing_text_exists_in_both_languages():
+    for table in (prompts.EMPTY_QUESTION, prompts.TRUNCATED_NOTICE, prompts.OUT_OF_SCOPE, prompts.NO_EVIDENCE,
+                  prompts.UNGROUNDED, prompts.EXTRACTIVE_INTRO, prompts.BACKEND_FAILED, prompts.SYSTEM_BY_LANGUAGE):
+        assert set(table) == {"sv", "en"}
+
+
+def test_source_header_names_dnr_paragraph_section_and_meeting():
+    header = prompts.source_header(("ASN/2019:36",), "Verksamhetsberättelse 2018", "Beslut", "§ 1014",
+                                   "Arbetsmarknads- och socialnämnden", "Tyresö", "2019-02-26", "protokollsutdrag")
+    assert header == ("Dnr ASN/2019:36 · § 1014 · Verksamhetsberättelse 2018 · Beslut · "
+                      "Arbetsmarknads- och socialnämnden, Tyresö, 2019-02-26 (protokollsutdrag)")

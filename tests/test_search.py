@@ -1,0 +1,163 @@
+"""Searcher over the bundled corpus: exact dnr/§ routing, filters, dedup, case views, server mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from index.errors import IndexNotBuiltError
+from index.ingest import ingest
+from index.search import DECISION_SECTIONS, Searcher
+from index.types import SearchFilters
+
+SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    """The bundled corpus indexed with the HashEmbedder (fast; real parser, Chroma and BM25)."""
+    from fakes import HashEmbedder
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("search"))
+    embedder = HashEmbedder()
+    ingest(None, settings.corpus, settings.index, embedder=embedder)
+    return Searcher.from_settings(settings.index, embedder=embedder)
+
+
+@pytest.mark.parametrize("query, dnr", [
+    ("SN/2023:00144", "SN/2023:144"),
+    ("SN 2023:144", "SN/2023:144"),
+    ("sn/2023:00144", "SN/2023:144"),
+    ("Dnr: SN/2023:00183", "SN/2023:183"),
+    ("SN 2020:33", "SN/2020:33"),
+    ("Dnr 2019/ASN 0036 10", "ASN/2019:36"),
+    ("2019/ASN 0036", "ASN/2019:36"),
+    ("Vad föreslås i ärende SN 2016:159?", "SN/2016:159"),
+])
+def test_exact_dnr_in_any_written_form_ranks_its_case_first(searcher: Searcher, query: str, dnr: str) -> None:
+    hits = searcher.search(query, k=5)
+    assert hits[0].source == "exact" and dnr in hits[0].chunk.diarienummer
+    assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+
+
+def test_bare_dnr_lookup_starts_with_the_decision(searcher: Searcher) -> None:
+    assert searcher.search("SN/2020:33", k=1)[0].chunk.section in DECISION_SECTIONS
+
+
+def test_paragraph_query_finds_the_protocol_paragraph(searcher: Searcher) -> None:
+    hit = searcher.search("§ 1014", k=3)[0]
+    assert hit.chunk.paragraph == "§ 1014" and hit.chunk.meeting.kommun == "Tyresö"
+
+
+def test_unknown_dnr_falls_back_to_ranked_search(searcher: Searcher) -> None:
+    hits = searcher.search("SN/1999:1 verksamhetsberättelse", k=3)
+    assert hits and all(h.source == "fused" for h in hits)
+
+
+@pytest.mark.parametrize("filters, check", [
+    (SearchFilters(kommun="tyresö"), lambda c: c.meeting.kommun == "Tyresö"),
+    (SearchFilters(committee="SOCIALNÄMNDEN"), lambda c: c.meeting.committee == "Socialnämnden"),
+    (SearchFilters(date_from="2023-01-01"), lambda c: c.meeting.date >= "2023-01-01"),
+    (SearchFilters(date_from="2016-01-01", date_to="2016-12-31"), lambda c: c.meeting.date.startswith("2016")),
+    (SearchFilters(doc_type="protokollsutdrag"), lambda c: c.meeting.doc_type == "protokollsutdrag"),
+    (SearchFilters(diarienummer="sn 2023:00144"), lambda c: "SN/2023:144" in c.diarienummer),
+])
+@pytest.mark.parametrize("method", ["hybrid", "dense", "keyword"])
+def test_filters_hold_for_every_method(searcher: Searcher, filters: SearchFilters, check, method: str) -> None:
+    hits = searcher.search("beslut om verksamhetsberättelse och budget", k=8, filters=filters, method=method)
+    assert hits and all(check(h.chunk) for h in hits)
+
+
+def test_filter_with_no_match_gives_no_hits(searcher: Searcher) -> None:
+    assert searcher.search("budget", filters=SearchFilters(kommun="Malmö")) == []
+
+
+def test_methods_label_their_hits_and_similarity_is_known(searcher: Searcher) -> None:
+    query = "överskott verksamhetsberättelse 2022"
+    assert {h.source for h in searcher.search(query, method="dense")} == {"dense"}
+    assert {h.source for h in searcher.search(query, method="keyword")} == {"keyword"}
+    hybrid = searcher.search(query, k=8)
+    assert {h.source for h in hybrid} == {"fused"} and all(h.dense_similarity is not None for h in hybrid)
+    with pytest.raises(ValueError, match="hybrid"):
+        searcher.search(query, method="magic")
+
+
+def test_duplicate_decision_texts_are_collapsed(searcher: Searcher) -> None:
+    table = searcher.refresh()
+    duplicated = next(c for c in table.chunks if c.duplicate_of and c.section in DECISION_SECTIONS)
+    hits = searcher.search(duplicated.text, k=20)
+    groups = [h.chunk.duplicate_of or h.chunk.chunk_id for h in hits]
+    assert len(groups) == len(set(groups))
+    assert duplicated.duplicate_of in groups and duplicated.chunk_id not in {h.chunk.chunk_id for h in hits}
+
+
+def test_case_lists_every_chunk_of_the_case_by_date(searcher: Searcher) -> None:
+    chunks = searcher.case("sn 2023:00144")
+    assert chunks and all("SN/2023:144" in c.diarienummer for c in chunks)
+    assert chunks == sorted(chunks, key=lambda c: (c.meeting.date, c.source_file, c.start_char))
+    assert searcher.case("SN/2023:144") == chunks and searcher.case("SN/1999:1") == []
+
+
+def test_decisions_are_decision_sections_without_repeats(searcher: Searcher) -> None:
+    decisions = searcher.decisions(SearchFilters(date_from="2023-01-01"))
+    assert decisions and all(c.section in DECISION_SECTIONS and c.duplicate_of is None for c in decisions)
+    assert {c.meeting.date for c in decisions} == {"2023-02-14", "2023-06-13"}
+    tyreso = searcher.decisions(SearchFilters(kommun="Tyresö"))
+    assert tyreso and {c.paragraph for c in tyreso} == {"§ 1014"}
+
+
+def test_item_chunks_and_get_chunk_and_documents(searcher: Searcher) -> None:
+    hit = searcher.search("SN/2023:00144", k=1)[0].chunk
+    item = searcher.item_chunks(hit)
+    assert hit in item and len({(c.doc_id, c.item_number, c.item_title) for c in item}) == 1
+    assert [c.start_char for c in item] == sorted(c.start_char for c in item)
+    assert searcher.get_chunk(hit.chunk_id) == hit and searcher.get_chunk("nope") is None
+    docs = searcher.documents()
+    assert len(docs) == 5 and sum(d.chunks for d in docs) == len(searcher)
+    assert docs[0].date == "2023-06-13" and {d.kommun for d in docs} == {"Botkyrka", "Tyresö"}
+
+
+def test_missing_index_says_what_to_run(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotBuiltError, match="namnd ingest"):
+        Searcher.from_settings(Settings(data_dir=tmp_path).index)
+
+
+def test_other_embedder_than_the_index_was_built_with(searcher: Searcher) -> None:
+    from fakes import HashEmbedder
+
+    with pytest.raises(IndexNotBuiltError, match="built with"):
+        Searcher.from_settings(searcher.settings, embedder=HashEmbedder(name="other"))
+
+
+@pytest.mark.slow
+def test_same_searcher_code_on_a_chroma_server(chroma_server_url: str, tmp_path: Path) -> None:
+    from fakes import HashEmbedder
+
+    settings = Settings(data_dir=tmp_path, chroma_url=chroma_server_url, index={"collection": "searchtest"})
+    embedder = HashEmbedder()
+    ingest([SAMPLES / "004_45a1c237a718c0b7.txt"], settings.corpus, settings.index, embedder=embedder)
+    searcher = Searcher.from_settings(settings.index, embedder=embedder)
+    assert searcher.search("Dnr 2019/ASN 0036 10", k=1)[0].chunk.paragraph == "§ 1014"
+    assert searcher.search("boendekedjan", k=3, method="dense")
+    assert searcher.search("x", filters=SearchFilters(kommun="Botkyrka"), method="dense") == []
+
+
+# --- the real e5 model over the bundled corpus (session index, built once) ---
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["SN/2023:00144", "sn 2023:144", "Dnr: SN/2023:00183", "2019/ASN 0036 10"])
+def test_e5_exact_dnr_rank_one(e5_searcher: Searcher, query: str) -> None:
+    from corpus.metadata import normalize_dnr
+
+    assert normalize_dnr(query) in e5_searcher.search(query, k=1)[0].chunk.diarienummer
+
+
+@pytest.mark.slow
+def test_e5_paraphrase_without_shared_words_finds_the_result(e5_searcher: Searcher) -> None:
+    hits = e5_searcher.search("Hur gick det ekonomiskt för socialförvaltningen förra året, plus eller minus?", k=5,
+                              filters=SearchFilters(date_from="2023-01-01", date_to="2023-03-01"))
+    assert any("överskott" in h.chunk.text for h in hits)
+    assert all(h.dense_similarity is not None and 0 < h.dense_similarity <= 1.0001 for h in hits)

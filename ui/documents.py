@@ -1,0 +1,98 @@
+"""The Dokument tab's logic: ingest uploaded files and list what the index holds (no gradio)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.settings import Settings
+from ui.conversation import ALL, friendly_error
+from ui.desk import DOC_TYPE_LABELS
+
+log = logging.getLogger(__name__)
+
+REPORT_HEADERS = ["Fil", "Resultat", "Textavsnitt", "Kommentar"]
+DOC_HEADERS = ["Fil", "Kommun", "Nämnd", "Mötesdatum", "Typ", "Ärenden", "Textavsnitt"]
+STATUS_LABELS = {
+    "added": "Tillagd", "unchanged": "Oförändrad", "replaced": "Ersatt",
+    "rejected": "Avvisad", "removed": "Borttagen",
+}
+SUPPORTED = (".pdf", ".docx", ".txt")
+
+
+def upload_dir(settings: Settings) -> Path:
+    """Uploaded files are kept here under their own names, so a new version replaces the old one."""
+    return settings.data_dir / "uploads"
+
+
+def stage_uploads(files: Sequence[Path], settings: Settings) -> tuple[list[Path], list[list[str]]]:
+    """Copy uploads to the upload dir; returns the staged paths and rows for unsupported files."""
+    target = upload_dir(settings)
+    target.mkdir(parents=True, exist_ok=True)
+    staged, rejected = [], []
+    for f in files:
+        if f.suffix.lower() not in SUPPORTED:
+            rejected.append([f.name, STATUS_LABELS["rejected"], "0",
+                             "Filtypen stöds inte; ladda upp PDF, DOCX eller TXT."])
+            continue
+        dest = target / f.name
+        shutil.copyfile(f, dest)
+        staged.append(dest)
+    return staged, rejected
+
+
+def run_ingest(files: Sequence[Path], settings: Settings, searcher: Any,
+               progress: Callable[[int, int, str], None] | None = None) -> list[list[str]]:
+    """Ingest uploaded files and return one report row per file (Swedish status + reason)."""
+    from index.ingest import ingest
+
+    staged, rows = stage_uploads(files, settings)
+    if not staged:
+        return rows
+
+    def report(p: Any) -> None:
+        if progress is not None:
+            progress(p.files_done, max(p.files_total, 1), p.current or "")
+
+    try:
+        result = ingest(staged, settings.corpus, settings.index, embedder=getattr(searcher, "embedder", None),
+                        progress=report)
+    except Exception as exc:  # noqa: BLE001 - reported per file in Swedish
+        log.exception("ingest of %d uploaded files failed", len(staged))
+        return rows + [[p.name, STATUS_LABELS["rejected"], "0", friendly_error(exc)] for p in staged]
+    for f in result.files:
+        rows.append([Path(f.path).name, STATUS_LABELS.get(f.status, f.status), str(f.chunks),
+                     _reason(f.status, f.reason)])
+    return rows
+
+
+def _reason(status: str, reason: str | None) -> str:
+    if status == "rejected":
+        return f"Filen kunde inte läsas in: {reason}" if reason else "Filen kunde inte läsas in."
+    if status == "unchanged":
+        return "Samma innehåll finns redan i arkivet."
+    if status == "replaced":
+        return "En tidigare version ersattes."
+    return reason or ""
+
+
+def document_rows(searcher: Any) -> list[list[str]]:
+    """One row per indexed document (newest meeting first): file, kommun, nämnd, date, type, counts."""
+    try:
+        infos = searcher.documents()
+    except Exception:  # noqa: BLE001 - no index yet lists nothing
+        log.info("no documents to list", exc_info=True)
+        return []
+    return [[d.source_file, d.kommun or "", d.committee or "", d.date or "",
+             DOC_TYPE_LABELS.get(d.doc_type, d.doc_type), str(d.items), str(d.chunks)] for d in infos]
+
+
+def filter_choices(searcher: Any) -> tuple[list[str], list[str]]:
+    """Kommun and nämnd choices for the filter dropdowns, each starting with 'Alla'."""
+    rows = document_rows(searcher)
+    kommuner = sorted({r[1] for r in rows if r[1]})
+    committees = sorted({r[2] for r in rows if r[2]})
+    return [ALL, *kommuner], [ALL, *committees]

@@ -1,0 +1,181 @@
+"""HTML and plain-text rendering of answers, source cards, ärenden and case timelines (no gradio)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+
+from assistant.types import Answer, Citation
+from corpus.types import Chunk
+
+# "[1]", "[1, 3]" and "[1][2]" in generated text; each number becomes a link to its card.
+_MARKER = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]")
+DECISION_SECTIONS = ("Beslut", "Förslag till beslut")
+CONTEXT_CHARS = 220  # surrounding text shown on each side of a highlighted quote
+
+
+def esc(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def meeting_line(chunk: Chunk) -> str:
+    """'Socialnämnden · Botkyrka · 2023-02-14', skipping what is unknown."""
+    m = chunk.meeting
+    return " · ".join(p for p in (m.committee, m.kommun, m.date) if p)
+
+
+def section_label(section: str | None, paragraph: str | None) -> str:
+    return " · ".join(p for p in (paragraph, section) if p)
+
+
+def highlight(text: str, needles: Iterable[str]) -> str:
+    """Escape `text` and wrap every case-insensitive occurrence of each needle in <mark>."""
+    terms = sorted({n.strip() for n in needles if n and len(n.strip()) >= 2}, key=len, reverse=True)
+    if not terms:
+        return esc(text)
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out.append(esc(text[pos : m.start()]))
+        out.append(f"<mark>{esc(m.group(0))}</mark>")
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def _find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Span of `quote` in `text`, tolerant of whitespace differences."""
+    quote = quote.strip().strip("\"”“'…. ")
+    if not quote:
+        return None
+    idx = text.find(quote)
+    if idx >= 0:
+        return idx, idx + len(quote)
+    words = [re.escape(w) for w in quote.split()]
+    m = re.search(r"\s+".join(words), text, re.IGNORECASE) if words else None
+    return (m.start(), m.end()) if m else None
+
+
+def quote_in_context(text: str, quote: str | None, context: int = CONTEXT_CHARS) -> str:
+    """The quote <mark>ed inside up to `context` characters of its surrounding text."""
+    span = _find_quote(text, quote) if quote else None
+    if span is None:
+        short = text if len(text) <= 2 * context else text[: 2 * context].rsplit(" ", 1)[0] + " …"
+        return esc(short)
+    start, end = span
+    lo, hi = max(0, start - context), min(len(text), end + context)
+    before = ("… " if lo > 0 else "") + text[lo:start]
+    after = text[end:hi] + (" …" if hi < len(text) else "")
+    return f"{esc(before)}<mark>{esc(text[start:end])}</mark>{esc(after)}"
+
+
+def card_id(turn: int, number: int) -> str:
+    return f"kalla-{turn}-{number}"
+
+
+def dnr_links(diarienummer: Sequence[str]) -> str:
+    if not diarienummer:
+        return '<span class="dnr dnr-none">utan diarienummer</span>'
+    return " ".join(
+        f'<button type="button" class="dnr" data-dnr="{esc(d)}" title="Visa hela ärendet över alla möten">'
+        f"{esc(d)}</button>"
+        for d in diarienummer
+    )
+
+
+def source_card(turn: int, number: int, chunk: Chunk, quote: str | None, cited: bool) -> str:
+    """One numbered source: diarienummer, ärende, nämnd, kommun, date, section and the quote."""
+    classes = "source-card" + ("" if cited else " uncited")
+    return (
+        f'<div class="{classes}" id="{card_id(turn, number)}" data-number="{number}">'
+        f'<div class="card-head"><span class="card-num">{number}</span>'
+        f"{dnr_links(chunk.diarienummer)}</div>"
+        f'<div class="card-title">{esc(chunk.item_title or "Ärende utan rubrik")}</div>'
+        f'<div class="card-meta">{esc(meeting_line(chunk))}</div>'
+        f'<div class="card-section">{esc(section_label(chunk.section, chunk.paragraph) or "Text")}</div>'
+        f'<blockquote class="card-quote">{quote_in_context(chunk.text, quote)}</blockquote>'
+        f'<button type="button" class="open-item" data-chunk="{esc(chunk.chunk_id)}">'
+        "Visa hela ärendet</button></div>"
+    )
+
+
+def answer_html(text: str, turn: int, numbers: Iterable[int]) -> str:
+    """Answer text, escaped, with paragraphs and each known [n] marker linked to its card."""
+    known = set(numbers)
+
+    def link(m: re.Match[str]) -> str:
+        parts = [int(p) for p in re.split(r"\s*,\s*", m.group(1))]
+        if not all(p in known for p in parts):
+            return m.group(0)
+        return "".join(
+            f'<a class="cite" href="#{card_id(turn, p)}" data-card="{card_id(turn, p)}">[{p}]</a>'
+            for p in parts
+        )
+
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    body = [_MARKER.sub(link, esc(p)).replace("\n", "<br>") for p in paragraphs]
+    return "".join(f"<p>{p}</p>" for p in body)
+
+
+def plain_text(question: str, answer: Answer) -> str:
+    """The answer with its citations as plain text, for the clipboard."""
+    lines = [f"Fråga: {question}", "", answer.text.strip()]
+    if answer.citations:
+        lines += ["", "Källor:"]
+        lines += [citation_line(c) for c in answer.citations]
+    return "\n".join(lines).strip() + "\n"
+
+
+def citation_line(c: Citation) -> str:
+    """'[1] SN/2023:144, Verksamhetsberättelse 2022 (Socialnämnden, Botkyrka, 2023-02-14), Beslut: "…"'."""
+    where = ", ".join(p for p in (c.committee, c.kommun, c.meeting_date) if p)
+    head = ", ".join(p for p in (", ".join(c.diarienummer), c.item_title) if p) or c.source_file
+    sect = section_label(c.section, c.paragraph)
+    quote = " ".join(c.quote.split())
+    return f"[{c.number}] {head}" + (f" ({where})" if where else "") + (
+        f", {sect}" if sect else "") + (f': "{quote}"' if quote else "")
+
+
+def item_html(chunks: Sequence[Chunk], focus_chunk_id: str | None = None) -> str:
+    """A whole ärende, section by section, with the cited chunk marked."""
+    if not chunks:
+        return '<div class="item-view empty">Ärendets text kunde inte hämtas.</div>'
+    first = chunks[0]
+    parts = [
+        '<div class="item-view">',
+        f'<div class="item-head">{dnr_links(first.diarienummer)}</div>',
+        f"<h3>{esc(first.item_title or 'Ärende utan rubrik')}</h3>",
+        f'<div class="card-meta">{esc(meeting_line(first))} · {esc(first.meeting.doc_type)}'
+        f" · {esc(first.source_file)}</div>",
+    ]
+    last_section: str | None = None
+    for c in chunks:
+        label = section_label(c.section, c.paragraph)
+        if label and c.section != last_section:
+            parts.append(f'<h4 class="item-section">{esc(label)}</h4>')
+            last_section = c.section
+        cls = "item-chunk focus" if c.chunk_id == focus_chunk_id else "item-chunk"
+        anchor = ' id="fokus"' if c.chunk_id == focus_chunk_id else ""
+        parts.append(f'<div class="{cls}"{anchor}>{paragraphs_html(c.text)}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def paragraphs_html(text: str) -> str:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(f"<p>{esc(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+def snippet(text: str, query: str, width: int = 160) -> str:
+    """A window of `text` around the first query term, terms <mark>ed; plain start if none match."""
+    terms = [t for t in re.findall(r"[\wåäöÅÄÖ:/-]{3,}", query)]
+    flat = " ".join(text.split())
+    lowered = flat.lower()
+    hits = [lowered.find(t.lower()) for t in terms]
+    hits = [h for h in hits if h >= 0]
+    start = max(0, min(hits) - width // 3) if hits else 0
+    window = flat[start : start + width]
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + width < len(flat) else ""
+    return prefix + highlight(window, terms) + suffix
