@@ -12,7 +12,7 @@ from assistant.citations import Source, extract_citations, format_sources, groun
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
 from assistant.extractive import extractive_answer
-from assistant.language import question_language
+from assistant.question_language import question_language
 from assistant.llm import ChatModel, Message, make_chat_model
 from assistant.refusal import CorpusScope, best_similarity, has_exact_match, out_of_scope
 from assistant.settings import ChatSettings

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.errors import LLMBackendError, ModelFilesError
@@ -12,6 +15,7 @@ from assistant.model_files import ensure_model
 from assistant.settings import ChatSettings
 
 log = logging.getLogger(__name__)
+_LOAD_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,17 +104,18 @@ class LocalLlamaCpp(_LlamaIndexChat):
         if settings.n_threads:
             model_kwargs["n_threads"] = settings.n_threads
         try:
-            llm = LlamaCPP(
-                model_path=str(path),
-                temperature=settings.temperature,
-                max_new_tokens=settings.max_tokens,
-                context_window=settings.n_ctx,
-                generate_kwargs={"stop": ["<|im_end|>", "<|endoftext|>"], "top_p": 0.9},
-                model_kwargs=model_kwargs,
-                messages_to_prompt=messages_to_chatml,
-                completion_to_prompt=completion_to_chatml,
-                verbose=False,
-            )
+            with without_amx(settings.allow_amx):
+                llm = LlamaCPP(
+                    model_path=str(path),
+                    temperature=settings.temperature,
+                    max_new_tokens=settings.max_tokens,
+                    context_window=settings.n_ctx,
+                    generate_kwargs={"stop": ["<|im_end|>", "<|endoftext|>"], "top_p": 0.9},
+                    model_kwargs=model_kwargs,
+                    messages_to_prompt=messages_to_chatml,
+                    completion_to_prompt=completion_to_chatml,
+                    verbose=False,
+                )
         except Exception as exc:  # noqa: BLE001
             raise LLMBackendError(
                 f"Could not load GGUF model {str(path)!r}: {exc!r}; check NAMND_CHAT__MODEL_PATH."
@@ -190,6 +195,42 @@ def make_chat_model(settings: ChatSettings) -> ChatModel:
         )
     log.info("Loading LLM backend %r", settings.backend)
     return backend(settings)
+
+
+def cpu_has_amx() -> bool:
+    """Whether this (Linux) CPU advertises Intel AMX tiles."""
+    try:
+        return "amx_int8" in Path("/proc/cpuinfo").read_text(encoding="ascii", errors="ignore")
+    except OSError:
+        return False
+
+
+@contextmanager
+def without_amx(allow_amx: bool) -> Iterator[None]:
+    """Load llama.cpp models without its extra (AMX/repack) weight buffers on AMX CPUs.
+
+    llama.cpp's AMX matmul segfaults on the first decode on some Sapphire Rapids hosts
+    (ggml-org/llama.cpp#20824; we hit it with this Q4_K_M model). Llama() has no switch for
+    llama_model_params.use_extra_bufts, so we patch the defaults it starts from while loading.
+    """
+    if allow_amx or not cpu_has_amx():
+        yield
+        return
+    import llama_cpp.llama_cpp as raw
+
+    original = raw.llama_model_default_params
+
+    def defaults() -> Any:
+        params = original()
+        params.use_extra_bufts = False
+        return params
+
+    with _LOAD_LOCK:
+        raw.llama_model_default_params = defaults
+        try:
+            yield
+        finally:
+            raw.llama_model_default_params = original
 
 
 def _to_llama_index(messages: Sequence[Message]) -> list[Any]:

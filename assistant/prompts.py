@@ -94,7 +94,7 @@ def source_header(
     if paragraph:
         parts.append(paragraph)
     if title:
-        parts.append(title[:90])
+        parts.append(title if len(title) <= 60 else title[:59] + "…")
     if section:
         parts.append(section)
     meeting = ", ".join(p for p in (committee, kommun, date) if p)

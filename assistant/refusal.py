@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.kommuner import KOMMUNER
+from corpus.metadata import find_diarienummer
 from corpus.types import Meeting
 from index.types import Hit
 
@@ -16,8 +17,14 @@ _COMMITTEE = re.compile(r"\b((?:[a-zåäö]+- och )?[a-zåäö]+nämnd)(?:en|ens
 _GENERIC_COMMITTEES = frozenset({"nämnd", "facknämnd", "styrnämnd"})
 # Longest names first so "Upplands Väsby" wins over a shorter overlap.
 _KOMMUN = re.compile(
-    r"(?<![\wåäöÅÄÖ])(" + "|".join(re.escape(k) for k in sorted(KOMMUNER, key=len, reverse=True)) + r")(s)?(?![\wåäö])"
+    r"(?<![\wåäöÅÄÖ])(" + "|".join(re.escape(k) for k in sorted(KOMMUNER, key=len, reverse=True)) + r")(s|'s|’s)?(?![\wåäö])"
 )
+_PARAGRAPH = re.compile(r"§\s?(\d{1,4})\b")
+_MONTHS = {m: i for i, m in enumerate(
+    "januari februari mars april maj juni juli augusti september oktober november december".split(), 1)}
+_SWEDISH_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b", re.I)
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_MEETING_WORD = re.compile(r"sammanträde|möte|meeting", re.I)
 _PLACE_BEFORE = re.compile(r"\b(i|för|från|inom|hos|in|of|for|at)\s+$")
 
 
@@ -28,10 +35,13 @@ class CorpusScope:
     kommuner: frozenset[str]
     committees: frozenset[str]  # lower-cased stems, e.g. "socialnämnd"
     years: frozenset[int]
+    years_by_kommun: dict[str, frozenset[int]] = field(default_factory=dict)
+    dates: frozenset[str] = frozenset()  # ISO meeting dates
 
     @classmethod
     def from_meetings(cls, meetings: Iterable[Meeting]) -> CorpusScope:
-        kommuner, committees, years = set(), set(), set()
+        kommuner, committees, years, dates = set(), set(), set(), set()
+        by_kommun: dict[str, set[int]] = {}
         for meeting in meetings:
             if meeting.kommun:
                 kommuner.add(meeting.kommun)
@@ -39,18 +49,31 @@ class CorpusScope:
                 committees.add(_stem(meeting.committee))
             if meeting.date and meeting.date[:4].isdigit():
                 years.add(int(meeting.date[:4]))
-        return cls(frozenset(kommuner), frozenset(committees), frozenset(years))
+                dates.add(meeting.date)
+                if meeting.kommun:
+                    by_kommun.setdefault(meeting.kommun, set()).add(int(meeting.date[:4]))
+        return cls(frozenset(kommuner), frozenset(committees), frozenset(years),
+                   {k: frozenset(v) for k, v in by_kommun.items()}, frozenset(dates))
 
 
 def out_of_scope(question: str, scope: CorpusScope, hits: Sequence[Hit]) -> str | None:
-    """What the question names that the corpus lacks ("Huddinge", "byggnadsnämnden", "2031"), or None."""
+    """What the question names that the corpus lacks ("Huddinge", "byggnadsnämnden", "2031", "§ 1015"), or None."""
     kommun = _foreign_kommun(question, scope)
     if kommun:
         return kommun
     committee = _foreign_committee(question, scope)
     if committee:
         return committee
-    return _uncovered_year(question, scope, hits)
+    reference = _missing_reference(question, hits)
+    if reference:
+        return reference
+    # A question about one held kommun is judged on that kommun's documents only.
+    named = [k for k in scope.kommuner if re.search(rf"\b{re.escape(k)}", question, re.I)]
+    if len(named) == 1:
+        hits = [h for h in hits if h.chunk.meeting.kommun == named[0]]
+        scope = CorpusScope(scope.kommuner, scope.committees, scope.years_by_kommun.get(named[0], frozenset()),
+                            scope.years_by_kommun, scope.dates)
+    return _uncovered_date(question, scope) or _uncovered_year(question, scope, hits)
 
 
 def best_similarity(hits: Sequence[Hit]) -> float | None:
@@ -105,6 +128,32 @@ def _uncovered_year(question: str, scope: CorpusScope, hits: Sequence[Hit]) -> s
     if years & covered:
         return None
     return str(min(years))
+
+
+def _missing_reference(question: str, hits: Sequence[Hit]) -> str | None:
+    """A diarienummer or § named in the question that no retrieved chunk carries."""
+    for dnr in find_diarienummer(question):
+        if not any(dnr in h.chunk.diarienummer for h in hits):
+            return dnr
+    for match in _PARAGRAPH.finditer(question):
+        wanted = f"§ {int(match.group(1))}"
+        if not any((h.chunk.paragraph or "").replace("\xa0", " ") == wanted for h in hits):
+            return wanted
+    return None
+
+
+def _uncovered_date(question: str, scope: CorpusScope) -> str | None:
+    """A meeting date asked about ("sammanträdet den 12 december 2023") that no document has."""
+    if not scope.dates or not _MEETING_WORD.search(question):
+        return None
+    for day, month, year in _SWEDISH_DATE.findall(question):
+        iso = f"{year}-{_MONTHS[month.lower()]:02d}-{int(day):02d}"
+        if iso not in scope.dates:
+            return f"{int(day)} {month.lower()} {year}"
+    for iso in _ISO_DATE.findall(question):
+        if iso not in scope.dates:
+            return iso
+    return None
 
 
 def _stem(committee: str) -> str:

@@ -24,15 +24,17 @@ class ChatSettings(BaseModel):
     model_name: str = Field("qwen2.5-coder:1.5b", description="Model name for the ollama/openai backends.")
     base_url: str | None = Field(None, description="URL of the ollama or OpenAI-compatible server.")
     api_key: str = Field("none", description="API key for an OpenAI-compatible server.")
-    context_chunks: int = Field(5, description="Retrieved chunks shown to the LLM.")
+    context_chunks: int = Field(
+        4, description="Retrieved chunks shown to the LLM (and searched by the extractive mode)."
+    )
     n_ctx: int = Field(4096, description="LLM context window in tokens.")
     n_threads: int | None = Field(None, description="CPU threads for llama.cpp; None = all cores.")
     max_tokens: int = Field(220, description="Most tokens generated per answer (~17 s at 13 tok/s).")
     temperature: float = Field(0.1, description="Sampling temperature; low keeps answers close to sources.")
     max_question_chars: int = Field(1000, description="Longer questions are truncated with a notice.")
     source_chars: int = Field(
-        320, description="Characters of each source shown to the LLM (its most relevant sentences); "
-        "4 sources x 320 chars ≈ 450 prompt tokens ≈ 5 s on 2 cores."
+        230, description="Characters of each source shown to the LLM (its most relevant sentences). Swedish is "
+        "~2.5 chars/token, so 4 x (230 + ~70 header) chars ≈ 480 tokens ≈ 6 s at ~80 tok/s on 2 cores."
     )
     extractive_sentences: int = Field(3, description="Sentences quoted by the extractive mode.")
     fallback_to_extractive: bool = Field(
@@ -40,6 +42,10 @@ class ChatSettings(BaseModel):
     )
     condense_with_llm: bool = Field(
         False, description="Let the LLM rewrite follow-ups the rules cannot (slower; rules always run first)."
+    )
+    allow_amx: bool = Field(
+        False, description="Let llama.cpp use Intel AMX weight buffers; off because its AMX matmul "
+        "segfaults on some hosts (llama.cpp#20824). Other CPUs are unaffected."
     )
     min_relevance: float = Field(
         0.80, description="Refuse when the best dense cosine similarity is below this (calibrated, docs/assistant.md)."

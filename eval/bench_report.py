@@ -40,7 +40,8 @@ def markdown_table(result: dict[str, Any]) -> str:
              + (" (--quick)." if result.get("quick") else "."), "", "### Search latency", ""]
     lines += search_rows(result)
     ing = result.get("ingest", {})
-    lines += ["", "### Ingest (real text, real encoder)", "",
+    lines += ["", f"### Ingest (real text, real encoder: backend {ing.get('embedding_backend')!r}, "
+              f"batch {ing.get('batch_size')})", "",
               "| chunks | pipeline s | bare encoder s | overhead ratio | pipeline chunks/s | encoder chunks/s | "
               "re-ingest unchanged s | peak RSS MB |", "|---:|---:|---:|---:|---:|---:|---:|---:|",
               f"| {ing.get('embedded')} | {ing.get('pipeline_s')} | {ing.get('bare_encoder_s')} | "
@@ -73,7 +74,7 @@ def markdown_table(result: dict[str, Any]) -> str:
 
 
 def plot_latency(result: dict[str, Any], out_dir: Path) -> list[Path]:
-    """search_latency_p95.png and search_latency_p50.png: latency vs N (log x), one line per method/store."""
+    """search_latency_p95.png and search_latency_p50.png: latency vs N (log-log), one line per method/store."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -93,6 +94,7 @@ def plot_latency(result: dict[str, Any], out_dir: Path) -> list[Path]:
         if stat == "p95_ms":
             ax.axhline(150, color="grey", linewidth=0.8, linestyle=":", label="target hybrid p95 (150 ms)")
         ax.set_xscale("log")
+        ax.set_yscale("log")  # BM25 is sub-millisecond, dense is tens of ms: one linear axis hides one
         ax.set_xlabel("chunks in the index (log scale)")
         ax.set_ylabel(f"search latency {stat.split('_')[0]} (ms)")
         ax.set_title(f"Search latency {stat.split('_')[0]} vs corpus size, {result['machine'].get('cores')} cores")

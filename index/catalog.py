@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,10 +25,12 @@ CREATE TABLE IF NOT EXISTS files (
     doc_id TEXT NOT NULL, n_chunks INTEGER NOT NULL, ingested_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS chunks (
-    chunk_id TEXT PRIMARY KEY, path TEXT NOT NULL, ord INTEGER NOT NULL, record TEXT NOT NULL
+    chunk_id TEXT PRIMARY KEY, path TEXT NOT NULL, ord INTEGER NOT NULL, record TEXT NOT NULL,
+    text_hash TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS chunks_by_path ON chunks(path, ord);
 """
+_TEXT_HASH_INDEX = "CREATE INDEX IF NOT EXISTS chunks_by_text ON chunks(text_hash)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,11 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(chunks)")}
+        if "text_hash" not in columns:  # catalogs written before vectors were reused by text
+            self._db.execute("ALTER TABLE chunks ADD COLUMN text_hash TEXT NOT NULL DEFAULT ''")
+        self._db.execute(_TEXT_HASH_INDEX)
+        self._read_lock = threading.Lock()
 
     def close(self) -> None:
         self._db.close()
@@ -85,7 +93,8 @@ class Catalog:
             raise
 
     def generation(self) -> int:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        with self._read_lock:  # the web app calls this from several threads at once
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else 0
 
     def get_meta(self, key: str) -> str | None:
@@ -118,10 +127,21 @@ class Catalog:
             owners.update(self._db.execute(f"SELECT chunk_id, path FROM chunks WHERE chunk_id IN ({marks})", part))
         return owners
 
+    def ids_by_text_hash(self, hashes: Sequence[str]) -> dict[str, str]:
+        """text_hash -> one chunk_id already indexed with that embedding text (its vector can be reused)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(hashes), 500):
+            part = list(hashes[start:start + 500])
+            marks = ",".join("?" * len(part))
+            found.update(self._db.execute(
+                f"SELECT text_hash, MIN(chunk_id) FROM chunks WHERE text_hash IN ({marks}) GROUP BY text_hash", part))
+        return found
+
     def chunks(self, ids: Sequence[str] | None = None) -> list[Chunk]:
         """Every chunk (or those with the given ids), ordered by file then position in the file."""
         if ids is None:
-            rows = list(self._db.execute("SELECT record FROM chunks ORDER BY path, ord"))
+            with self._read_lock:
+                rows = list(self._db.execute("SELECT record FROM chunks ORDER BY path, ord"))
         else:
             rows = []
             for start in range(0, len(ids), 500):
@@ -131,15 +151,17 @@ class Catalog:
         return [chunk_from_record(json.loads(row[0])) for row in rows]
 
     @staticmethod
-    def put_file(db: sqlite3.Connection, entry: FileEntry, chunks: Sequence[Chunk]) -> None:
+    def put_file(db: sqlite3.Connection, entry: FileEntry, chunks: Sequence[Chunk],
+                 text_hashes: Sequence[str] | None = None) -> None:
         """Replace a file's row and chunks (call inside transaction())."""
+        hashes = text_hashes or [""] * len(chunks)
         db.execute("DELETE FROM chunks WHERE path = ?", (entry.path,))
         db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
                    (entry.path, entry.source_file, entry.content_hash, entry.doc_id, entry.n_chunks,
                     entry.ingested_at))
-        db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?)",
-                       [(c.chunk_id, entry.path, i, json.dumps(c.to_record(), ensure_ascii=False))
-                        for i, c in enumerate(chunks)])
+        db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?)",
+                       [(c.chunk_id, entry.path, i, json.dumps(c.to_record(), ensure_ascii=False), h)
+                        for i, (c, h) in enumerate(zip(chunks, hashes))])
 
     @staticmethod
     def drop_file(db: sqlite3.Connection, path: str) -> None:

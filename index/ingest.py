@@ -129,12 +129,17 @@ class _Run:
             self.embed_and_store(self.catalog.chunks(missing), "(vectors missing from the store)")
 
     def embed_and_store(self, chunks: Sequence[Chunk], name: str) -> int:
-        """Upsert vectors for chunks Chroma lacks; refresh metadata for the others. Returns #embedded."""
+        """Upsert vectors for chunks Chroma lacks; refresh metadata for the others. Returns #embedded.
+
+        Chunk ids include the document hash, so an edited file gets all-new ids; its unchanged
+        passages still reuse the stored vector of the same embedding text (found by text hash).
+        """
         have = self.store.existing_ids([c.chunk_id for c in chunks])
         todo = [c for c in chunks if c.chunk_id not in have]
         reuse = [c for c in chunks if c.chunk_id in have]
         if reuse:
             self.store.update_metadata(reuse)
+        todo = self._copy_known_vectors(todo)
         size = max(1, self.settings.embed_batch_size)
         for start in range(0, len(todo), size):
             batch = todo[start:start + size]
@@ -145,6 +150,16 @@ class _Run:
             self.embedded += len(batch)
             self._report(name)
         return len(todo)
+
+    def _copy_known_vectors(self, chunks: list[Chunk]) -> list[Chunk]:
+        """Store vectors for chunks whose embedding text is already indexed; return the rest."""
+        by_hash = self.catalog.ids_by_text_hash([text_hash(c) for c in chunks])
+        known = {c.chunk_id: by_hash[text_hash(c)] for c in chunks if text_hash(c) in by_hash}
+        vectors = self.store.vectors(sorted(set(known.values()))) if known else {}
+        copied = [c for c in chunks if known.get(c.chunk_id) in vectors]
+        if copied:
+            self.store.upsert(copied, [vectors[known[c.chunk_id]] for c in copied])
+        return [c for c in chunks if known.get(c.chunk_id) not in vectors]
 
     def ingest_file(self, path: Path, digest: str, previous: FileEntry | None) -> FileResult:
         key = str(path)
@@ -166,7 +181,7 @@ class _Run:
         entry = FileEntry(key, path.name, digest, document.doc_id, len(chunks),
                           datetime.now(timezone.utc).isoformat(timespec="seconds"))
         with self.catalog.transaction() as db:
-            Catalog.put_file(db, entry, chunks)
+            Catalog.put_file(db, entry, chunks, [text_hash(c) for c in chunks])
         stale = sorted(old_ids - {c.chunk_id for c in chunks})
         if stale:
             self.store.delete(stale)
@@ -182,8 +197,7 @@ class _Run:
     def rebuild_keyword(self) -> None:
         generation = self.catalog.generation()
         target = index_dir(self.settings) / "keyword"
-        current = KeywordIndex.load(target)
-        if current is not None and current.generation == generation:
+        if KeywordIndex.saved_generation(target) == generation:
             return
         chunks = self.catalog.chunks()
         keyword = KeywordIndex.build([c.chunk_id for c in chunks], [keyword_text(c) for c in chunks],
@@ -195,6 +209,11 @@ def embedding_text(chunk: Chunk) -> str:
     """What the encoder sees: the ärende title and section give a short chunk its context."""
     head = " – ".join(filter(None, [chunk.item_title, chunk.section]))
     return f"{head}\n{chunk.text}" if head else chunk.text
+
+
+def text_hash(chunk: Chunk) -> str:
+    """Identity of what the encoder sees; equal hashes mean an equal vector can be reused."""
+    return hashlib.sha256(embedding_text(chunk).encode("utf-8")).hexdigest()[:24]
 
 
 def _unique(chunks: Sequence[Chunk]) -> list[Chunk]:
@@ -248,6 +267,11 @@ def _ingest_locked(paths: Sequence[Path] | None, corpus: CorpusSettings, index: 
     tick = time.perf_counter()
     for path in files:
         run._report(path.name)
+        if not path.is_file():
+            results.append(FileResult(str(path), "rejected", reason=f"No such file: {str(path)!r}; check the path."))
+            run.files_done += 1
+            run._report(path.name, results[-1])
+            continue
         digest = file_hash(path)
         previous = known.get(str(path))
         moved = by_hash.get(digest)
@@ -263,7 +287,9 @@ def _ingest_locked(paths: Sequence[Path] | None, corpus: CorpusSettings, index: 
         run.files_done += 1
         run._report(path.name, result)
     timings["files"] = time.perf_counter() - tick
-    if prune:
+    if prune and not any(path.is_file() for path in files):
+        log.warning("nothing found under %s; not pruning, which would empty the index", paths)
+    elif prune:
         present = {str(p) for p in files} | {r.path for r in results}
         for stale in sorted(set(catalog.files()) - present):
             results.append(run.remove_file(stale))

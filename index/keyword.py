@@ -179,8 +179,17 @@ class KeywordIndex:
         meta = {"version": TOKENIZER_VERSION, "generation": self.generation, "chunk_ids": self.chunk_ids,
                 "lexicon": sorted(self.tokenizer.lexicon)}
         (tmp / "keyword.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        (tmp / "generation").write_text(str(self.generation), encoding="utf-8")
         shutil.rmtree(directory, ignore_errors=True)
         os.replace(tmp, directory)
+
+    @staticmethod
+    def saved_generation(directory: Path) -> int | None:
+        """Generation of the saved index without loading it (an unchanged re-ingest checks only this)."""
+        try:
+            return int((Path(directory) / "generation").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
 
     @classmethod
     def load(cls, directory: Path) -> KeywordIndex | None:

@@ -140,6 +140,8 @@ class Searcher:
         with self._lock:
             if self._table is not None and self._table.generation == generation:
                 return self._table
+            if self._table is not None:
+                self._store.reopen()  # another process may have written vectors since
             table = _Table.build(generation, self._catalog.chunks())
             self._load_keyword(table)
             self._table = table
@@ -232,16 +234,17 @@ class Searcher:
 
     @staticmethod
     def _collapse(table: _Table, ranked: Sequence[tuple[str, float, str]], k: int) -> list[tuple[str, float, str]]:
-        """Keep the first of each group of duplicate texts (Chunk.duplicate_of), up to k."""
+        """One hit per group of repeated texts (Chunk.duplicate_of), shown as the group's first chunk."""
         seen: set[str] = set()
         kept: list[tuple[str, float, str]] = []
         for cid, score, source in ranked:
             chunk = table.chunks[table.by_id[cid]]
-            group = chunk.duplicate_of or chunk.chunk_id
+            group = chunk.duplicate_of if chunk.duplicate_of in table.by_id else chunk.chunk_id
             if group in seen:
                 continue
             seen.add(group)
-            kept.append((cid, score, source))
+            # The summary sheet's copy stands for the tjänsteskrivelse's repeat of the same decision.
+            kept.append((group, score, source))
             if len(kept) == k:
                 break
         return kept

@@ -103,10 +103,16 @@ class VectorStore:
     """A cosine-space Chroma collection; embeddings are always passed in, never computed by Chroma."""
 
     def __init__(self, settings: IndexSettings, embedder_name: str) -> None:
+        self._settings = settings
+        self._embedder_name = embedder_name
+        self._connect()
+
+    def _connect(self) -> None:
+        settings = self._settings
         try:
             self._client = _client(settings)
             self._collection = self._client.get_or_create_collection(
-                collection_name(settings, embedder_name),
+                collection_name(settings, self._embedder_name),
                 configuration={"hnsw": {"space": "cosine"}},
                 embedding_function=None,  # never Chroma's default: it would download a model
             )
@@ -118,6 +124,22 @@ class VectorStore:
                 f"Cannot open the Chroma store at {str(where)!r}: {exc}. "
                 "Start the server (`chroma run --path DIR --port PORT`) or unset NAMND_CHROMA_URL."
             ) from exc
+
+    def reopen(self) -> None:
+        """See vectors another process wrote since we opened the store.
+
+        An embedded Chroma keeps its HNSW index in memory per process and per path, so a web app
+        would never see an ingest run by `namnd ingest` elsewhere; dropping this path's cached
+        system makes the next client load the index from disk again. A server needs nothing.
+        """
+        if self._settings.chroma_url:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        identifier = getattr(self._client, "_identifier", None)
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        self._connect()
 
     def count(self) -> int:
         return int(self._collection.count())

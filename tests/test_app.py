@@ -43,6 +43,12 @@ def test_known_markers_link_to_their_cards_and_unknown_stay_text() -> None:
     assert "kalla-0-9" not in html and "[9]" in html
 
 
+def test_extractive_bullets_become_a_list_with_linked_markers() -> None:
+    html = answer_html("Utdrag ur handlingarna:\n- »Överskott 78,5 mnkr.« [1]\n- »Vakanta tjänster.« [2]", 0, [1, 2])
+    assert html.startswith("<p>Utdrag ur handlingarna:</p><ul><li>»Överskott 78,5 mnkr.« <a class=\"cite\"")
+    assert html.count("<li>") == 2 and 'href="#kalla-0-2"' in html
+
+
 def test_quote_is_marked_inside_its_surrounding_text() -> None:
     text = "Inledning. Socialnämnden godkänner verksamhetsberättelsen för 2022. Avslutning."
     html = quote_in_context(text, "godkänner  verksamhetsberättelsen för 2022")  # spacing differs

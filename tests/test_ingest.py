@@ -17,6 +17,7 @@ from index.catalog import Catalog
 from index.errors import IndexBusyError
 from index.ingest import IngestProgress, ingest, write_lock
 from index.search import Searcher
+from index.types import SearchFilters
 from index.vector_store import VectorStore
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
@@ -63,6 +64,9 @@ def test_changed_file_replaces_its_chunks(settings, docs: Path, hash_embedder) -
     path.write_text(path.read_text(encoding="utf-8").replace("Myggdalen", "Kommunhuset"), encoding="utf-8")
     report = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
     assert {r.status for r in report.files} == {"replaced", "unchanged"}
+    replaced = next(r for r in report.files if r.status == "replaced")
+    # New doc hash -> new chunk ids, but only passages whose text changed go through the encoder.
+    assert replaced.chunks > 40 and 0 < replaced.embedded <= 3 and report.embedded == replaced.embedded
     after, in_store = _consistent(settings)
     assert after == in_store and after != before
     searcher = Searcher.from_settings(settings.index, embedder=hash_embedder)
@@ -180,3 +184,19 @@ def test_sigkill_mid_ingest_leaves_a_consistent_index(settings, docs: Path, hash
     in_catalog, in_store = _consistent(settings)
     assert in_catalog == in_store
     assert len(searcher.documents()) == 2  # the open searcher sees the finished ingest
+
+
+def test_open_searcher_sees_vectors_from_an_ingest_in_another_process(settings, docs: Path, hash_embedder,
+                                                                      tmp_path: Path) -> None:
+    ingest([docs / SMALL], settings.corpus, settings.index, embedder=hash_embedder)
+    searcher = Searcher.from_settings(settings.index, embedder=hash_embedder)
+    june = SearchFilters(date_from="2023-06-13", date_to="2023-06-13")
+    assert searcher.search("socialnämnden", filters=june, method="dense") == []
+    script = tmp_path / "ingest_script.py"
+    script.write_text(KILL_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run([sys.executable, str(script), str(settings.data_dir), str(docs),
+                           str(Path(__file__).resolve().parent)], capture_output=True, text=True, env=env, timeout=300)
+    assert done.stdout.strip().endswith("done"), done.stderr[-2000:]
+    hits = searcher.search("socialnämnden", filters=june, method="dense")
+    assert hits and {h.chunk.source_file for h in hits} == {MEDIUM}

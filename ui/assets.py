@@ -88,6 +88,7 @@ button.open-item { border: none; background: none; color: var(--namnd-blue); cur
 .decision { padding: 8px 0 10px; border-bottom: 1px dashed #e4e7eb; }
 details summary { cursor: pointer; color: var(--namnd-blue); font-size: 13px; margin-top: 6px; }
 .muted { color: #616e7c; font-size: 13px; }
+#results span, #ingest-report span, #documents span { font-family: var(--font); }
 """
 
 # Runs once when the transcript component loads; listeners are delegated to its root element,

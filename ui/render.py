@@ -11,6 +11,8 @@ from corpus.types import Chunk
 
 # "[1]", "[1, 3]" and "[1][2]" in generated text; each number becomes a link to its card.
 _MARKER = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]")
+_BULLET = re.compile(r"^[-•*]\s+")
+_MARKDOWN = re.compile(r"#{1,6}(?=\s)|\*\*|__")
 DECISION_SECTIONS = ("Beslut", "Förslag till beslut")
 CONTEXT_CHARS = 220  # surrounding text shown on each side of a highlighted quote
 
@@ -113,9 +115,17 @@ def answer_html(text: str, turn: int, numbers: Iterable[int]) -> str:
             for p in parts
         )
 
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    body = [_MARKER.sub(link, esc(p)).replace("\n", "<br>") for p in paragraphs]
-    return "".join(f"<p>{p}</p>" for p in body)
+    out = []
+    for para in (p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()):
+        lines = para.splitlines()
+        bullets = [ln for ln in lines if _BULLET.match(ln.strip())]
+        if bullets and len(bullets) >= len(lines) - 1:  # a list, perhaps after one lead-in line
+            lead = "" if len(bullets) == len(lines) else f"<p>{_MARKER.sub(link, esc(lines[0]))}</p>"
+            items = "".join(f"<li>{_MARKER.sub(link, esc(_BULLET.sub('', b.strip())))}</li>" for b in bullets)
+            out.append(f"{lead}<ul>{items}</ul>")
+        else:
+            out.append(f"<p>{_MARKER.sub(link, esc(para)).replace(chr(10), '<br>')}</p>")
+    return "".join(out)
 
 
 def plain_text(question: str, answer: Answer) -> str:
@@ -170,7 +180,7 @@ def paragraphs_html(text: str) -> str:
 def snippet(text: str, query: str, width: int = 160) -> str:
     """A window of `text` around the first query term, terms <mark>ed; plain start if none match."""
     terms = [t for t in re.findall(r"[\wåäöÅÄÖ:/-]{3,}", query)]
-    flat = " ".join(text.split())
+    flat = " ".join(_MARKDOWN.sub(" ", text).split())  # "### Bedömning" and "**x**" read as plain text
     lowered = flat.lower()
     hits = [lowered.find(t.lower()) for t in terms]
     hits = [h for h in hits if h >= 0]

@@ -1,0 +1,56 @@
+"""Scope checks: kommun, nämnd, year, date, diarienummer and § the corpus does not hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.refusal import CorpusScope, best_similarity, out_of_scope
+from index.types import Hit
+
+
+@pytest.fixture
+def scope(chat_chunks) -> CorpusScope:
+    return CorpusScope.from_meetings(c.meeting for c in chat_chunks)
+
+
+@pytest.fixture
+def hits(chat_chunks) -> list[Hit]:
+    return [Hit(c, 1.0, "fused", i, 0.8 + i / 100) for i, c in enumerate(chat_chunks, 1)]
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Vad beslutade socialnämnden i Huddinge om budgeten för 2023?", "Huddinge"),
+        ("What did Stockholm's social services committee decide in 2021?", "Stockholm"),
+        ("Vad beslutade utbildningsnämnden i Botkyrka om skolskjutsar?", "utbildningsnämnden"),
+        ("Vad står det i § 1015 i Tyresös protokoll?", "§ 1015"),
+        ("Vad gäller ärende SN/2021:999?", "SN/2021:999"),
+        ("Vad beslutade socialnämnden vid sammanträdet den 12 december 2023?", "12 december 2023"),
+        ("Vem var ordförande i Tyresös arbetsmarknads- och socialnämnd 2022?", "2022"),
+        ("Hur stort överskott redovisade socialnämnden i Botkyrka för 2031?", "2031"),
+    ],
+)
+def test_names_the_corpus_lacks_are_found(scope, hits, question, missing):
+    assert out_of_scope(question, scope, hits) == missing
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hur stort överskott hade socialnämnden 2022?",  # VB 2022 is presented at the 2023 meeting
+        "Vad beslutades i § 1014?",
+        "Vad beslutade arbetsmarknads- och socialnämnden i Tyresö 2019?",
+        "Vad sa Anna Berg om budgeten?",  # a surname that is also a kommun, not in place position
+        "Vad beslutade socialnämnden vid sammanträdet den 14 februari 2023?",
+        "Vad gäller SN/2023:554?",
+    ],
+)
+def test_questions_within_the_corpus_pass(scope, hits, question):
+    assert out_of_scope(question, scope, hits) is None
+
+
+def test_best_similarity_ignores_unknown_values(chat_chunks):
+    hits = [Hit(chat_chunks[0], 1.0, "keyword", 1, None), Hit(chat_chunks[1], 0.5, "dense", 2, 0.83)]
+    assert best_similarity(hits) == 0.83
+    assert best_similarity(hits[:1]) is None
