@@ -14,7 +14,7 @@ from assistant.errors import LLMBackendError
 from assistant.extractive import extractive_answer
 from assistant.question_language import question_language
 from assistant.llm import ChatModel, Message, make_chat_model
-from assistant.refusal import CorpusScope, best_similarity, has_exact_match, out_of_scope
+from assistant.refusal import CorpusScope, best_similarity, has_exact_match, out_of_scope, term_coverage
 from assistant.settings import ChatSettings
 from assistant.types import Answer, FinalEvent, SourcesEvent, StreamEvent, TokenEvent, Turn
 from corpus.types import Meeting
@@ -96,11 +96,11 @@ class Assistant:
         hits = self._retrieve(query, filters)
         yield SourcesEvent(tuple(hits), query)
         base = Answer("", (), language, False, mode, tuple(hits), query, notice)
-        refusal = self._refusal(question, hits, language)
+        refusal = self._refusal(question, query, hits, language)
         if refusal is not None:
             yield FinalEvent(replace(base, text=refusal, sources=tuple(hits[:CLOSEST_SOURCES])))
         elif mode == "extractive":
-            yield FinalEvent(self._extractive(base, question, hits))
+            yield FinalEvent(self._extractive(base, query, hits))
         else:
             yield from self._generate(base, question, query, hits)
 
@@ -121,20 +121,26 @@ class Assistant:
                 unique.append(hit)
         return unique[: self.settings.context_chunks]
 
-    def _refusal(self, question: str, hits: Sequence[Hit], language: str) -> str | None:
+    def _refusal(self, question: str, query: str, hits: Sequence[Hit], language: str) -> str | None:
         if not hits:
             return prompts.NO_EVIDENCE[language]
         missing = out_of_scope(question, self.scope, hits)
         if missing:
             return prompts.OUT_OF_SCOPE[language].format(what=missing)
+        if has_exact_match(hits):
+            return None
         similarity = best_similarity(hits)
-        if similarity is not None and similarity < self.settings.min_relevance and not has_exact_match(hits):
-            log.info("Refusing: best dense similarity %.3f < %.3f", similarity, self.settings.min_relevance)
+        coverage = term_coverage(query, hits)
+        if (similarity is not None and similarity < self.settings.min_relevance) or (
+            coverage < self.settings.min_term_coverage
+        ):
+            log.info("Refusing %r: similarity %s, term coverage %.2f", query, similarity, coverage)
             return prompts.NO_EVIDENCE[language]
         return None
 
-    def _extractive(self, base: Answer, question: str, hits: Sequence[Hit], notice: str | None = None) -> Answer:
-        text, citations = extractive_answer(question, hits, base.language, self.settings.extractive_sentences)
+    def _extractive(self, base: Answer, query: str, hits: Sequence[Hit], notice: str | None = None) -> Answer:
+        # Scored against the standalone query: "och vad berodde det på?" alone matches nothing.
+        text, citations = extractive_answer(query, hits, base.language, self.settings.extractive_sentences)
         notice = " ".join(n for n in (base.notice, notice) if n) or None
         if not citations:
             return replace(base, text=prompts.NO_EVIDENCE[base.language], mode="extractive",
@@ -154,7 +160,7 @@ class Assistant:
                 raise
             log.error("%s", exc)
             notice = prompts.BACKEND_FAILED[base.language].format(error=str(exc))
-            yield FinalEvent(self._extractive(base, question, hits, notice))
+            yield FinalEvent(self._extractive(base, query, hits, notice))
             return
         yield FinalEvent(check_answer(base, "".join(pieces), sources))
 

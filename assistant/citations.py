@@ -35,16 +35,37 @@ class Source:
     excerpt: str
 
 
+DECISION_SECTIONS = frozenset({"Beslut", "Förslag till beslut"})
+
+
 def number_hits(hits: Sequence[Hit], query: str, max_chars: int) -> list[Source]:
-    """Sources [1]..[n], each trimmed to its most relevant sentences (at most max_chars)."""
-    return [Source(i, hit, excerpt(hit.chunk.text, query, max_chars)) for i, hit in enumerate(hits, 1)]
+    """Sources [1]..[n], each trimmed to its most relevant sentences (at most max_chars).
+
+    A decision chunk is shown from its start: its numbered points rarely repeat the query's words.
+    """
+    sources = []
+    for i, hit in enumerate(hits, 1):
+        lead = hit.chunk.section in DECISION_SECTIONS
+        sources.append(Source(i, hit, excerpt(hit.chunk.text, "" if lead else query, max_chars)))
+    return sources
 
 
 def excerpt(text: str, query: str, max_chars: int) -> str:
-    """The chunk's most relevant sentences in document order, joined with ' … '."""
+    """The chunk's most relevant sentences in document order, joined with ' … '.
+
+    A short heading-like match ("Arbetsmarknads- och socialnämndens beslut") brings the
+    sentence after it along, since that is where its content is.
+    """
+    spans = sentence_spans(text)
+    following = {s.start: spans[i + 1] for i, s in enumerate(spans[:-1])}
+    candidates: list[Span] = []
+    for span in best_spans(text, query, limit=12):
+        candidates.append(span)
+        if len(text[span.start:span.end].split()) < 6 and span.start in following:
+            candidates.append(following[span.start])
     picked: list[Span] = []
     used = 0
-    for span in best_spans(text, query, limit=12):
+    for span in dict.fromkeys(candidates):
         sentence = text[span.start:span.end]
         if _INSTRUCTION.search(sentence):
             continue

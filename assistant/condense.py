@@ -48,7 +48,11 @@ GLOSSARY = {
     "social services": "socialtjänst", "costs": "kostnader", "cost": "kostnader", "result": "resultat",
     "staff": "personal", "sick leave": "sjukfrånvaro", "home care": "hemtjänst", "audit": "granskning",
     "children": "barn", "placements": "placeringar", "economic assistance": "ekonomiskt bistånd",
-    "motion": "motion", "meeting": "sammanträde", "chair": "ordförande",
+    "motion": "motion", "meeting": "sammanträde", "chair": "ordförande", "secretary": "sekreterare",
+    "survey": "undersökning", "user survey": "brukarundersökning", "financial assistance": "ekonomiskt bistånd",
+    "case number": "diarienummer", "grant": "statsbidrag", "housing first": "bostad först",
+    "internal control plan": "internkontrollplan", "forecast": "prognos", "interim report": "delårsrapport",
+    "committee": "nämnd", "employer": "arbetsgivare", "homeless": "hemlöshet",
 }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.kommuner import KOMMUNER
+from assistant.sentences import terms
 from corpus.metadata import find_diarienummer
 from corpus.types import Meeting
 from index.types import Hit
@@ -80,6 +81,18 @@ def best_similarity(hits: Sequence[Hit]) -> float | None:
     """The highest dense cosine similarity among the hits, None when no hit carries one."""
     values = [h.dense_similarity for h in hits if h.dense_similarity is not None]
     return max(values) if values else None
+
+
+def term_coverage(query: str, hits: Sequence[Hit]) -> float:
+    """The largest share of the query's content words found in one hit (text + item title).
+
+    e5-small similarities are compressed (off-topic ≈ 0.79-0.80, answerable ≥ 0.79), so this
+    lexical check is what catches "Vad är huvudstaden i Frankrike?" (coverage 0.0).
+    """
+    wanted = terms(query)
+    if not wanted or not hits:
+        return 0.0
+    return max(len(wanted & terms(f"{h.chunk.text} {h.chunk.item_title or ''}")) / len(wanted) for h in hits)
 
 
 def has_exact_match(hits: Sequence[Hit]) -> bool:

@@ -50,6 +50,8 @@ def _split_line(line: str) -> list[tuple[int, int]]:
         before = line[max(0, match.start() - 6): match.start()].lower()
         if any(before.endswith(a) for a in _ABBREVIATIONS):
             continue
+        if line[cuts[-1]:match.start()].strip(" -*").replace(".", "").isdigit():
+            continue  # a list number ("1. Verksamhetsberättelsen godkänns.") starts, not ends, a sentence
         cuts.append(match.end())
     cuts.append(len(line))
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
@@ -90,7 +92,7 @@ def relevance(query_terms: set[str], sentence: str, wants_number: bool = False) 
         score += 0.25
     # Prefer ordinary sentences to one-word headings and to whole pasted tables.
     words = len(sentence.split())
-    if words < 4:
+    if words < 6:  # headings and table labels: "Arbetsmarknads- och socialnämndens beslut"
         score *= 0.5
     elif words > 80:
         score *= 0.7

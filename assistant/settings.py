@@ -48,7 +48,11 @@ class ChatSettings(BaseModel):
         "segfaults on some hosts (llama.cpp#20824). Other CPUs are unaffected."
     )
     min_relevance: float = Field(
-        0.80, description="Refuse when the best dense cosine similarity is below this (calibrated, docs/assistant.md)."
+        0.79, description="Refuse when the best dense cosine similarity is below this (calibrated, docs/assistant.md)."
+    )
+    min_term_coverage: float = Field(
+        0.10, description="Refuse when no retrieved chunk holds this share of the question's content words "
+        "(calibrated, docs/assistant.md)."
     )
 
 

@@ -154,13 +154,20 @@ def run_bench(config: BenchConfig, progress: Progress | None = None) -> dict[str
         ingest_fig = run_phase("ingest", {"data_dir": str(real), "files": [str(s) for s in sources],
                                           "vectors_out": str(vectors)})
         result["ingest"] = ingest_fig
+        checkpoint(result, config.out_dir)
         result["search"] = {str(ingest_fig["chunks"]): {"label": "bundled" if not config.quick else "bundled-sample",
                                                          **_search_level("medföljande", real, config, progress)}}
         result["scale"] = {}
-        result["scale"].update(_scaled_levels(config, sources, ingest_fig["chunks"], vectors, work, progress, result))
+        _scaled_levels(config, sources, ingest_fig["chunks"], vectors, work, progress, result)
         progress("svar: extraktivt och lokal LLM")
         result["answer"] = run_phase("answer", {"data_dir": str(real), "repeats": 1 if config.quick else 3,
                                                 "llm_questions": 0 if config.quick else config.llm_questions})
+    except BenchError as exc:
+        # Keep what was measured: a failure at 100k should not throw away the 10k figures.
+        result["error"] = str(exc)
+        result["verdicts"] = verdicts(result)
+        write_outputs(result, config.out_dir)
+        raise
     finally:
         if not (config.keep or config.work_dir):
             shutil.rmtree(work, ignore_errors=True)
@@ -172,12 +179,12 @@ def run_bench(config: BenchConfig, progress: Progress | None = None) -> dict[str
 
 
 def _scaled_levels(config: BenchConfig, sources: Sequence[Path], base_chunks: int, vectors: Path, work: Path,
-                   progress: Progress, result: dict[str, Any]) -> dict[str, Any]:
-    """Variant files up to each N (nested: the 100k index grows from the 10k one), built and searched."""
+                   progress: Progress, result: dict[str, Any]) -> None:
+    """Variant files up to each N (nested: the 100k index grows from the 10k one), built and searched;
+    figures go into result["scale"] and result["search"]."""
     from eval.synthetic import write_variants
 
     scaled, variants_dir, made = work / "scaled", work / "variants", 0
-    out: dict[str, Any] = {}
     for n in sorted(config.levels):
         wanted = max(1, math.ceil(n / max(1, base_chunks)))
         progress(f"skriver varianter och bygger index, N≈{n:,}".replace(",", " "))
@@ -187,10 +194,10 @@ def _scaled_levels(config: BenchConfig, sources: Sequence[Path], base_chunks: in
         build = run_phase("build", {"data_dir": str(scaled), "files": [str(f) for f in all_files],
                                     "vectors": str(vectors)})
         build["new_files"] = len(files)
-        out[str(n)] = build
+        result["scale"][str(n)] = build
         result["search"][str(build["chunks"])] = {"label": f"{n // 1000}k" if n >= 1000 else str(n),
                                                   **_search_level(f"N={build['chunks']}", scaled, config, progress)}
-    return out
+        checkpoint(result, config.out_dir)
 
 
 def verdicts(result: dict[str, Any]) -> dict[str, Any]:
@@ -214,6 +221,11 @@ def verdicts(result: dict[str, Any]) -> dict[str, Any]:
     return {key: {"target": TARGETS[key], "measured": value, "met": None if value is None else value <= TARGETS[key],
                   "at_n": max(map(int, search)) if search and "100k" in key else None}
             for key, value in measured.items()}
+
+
+def checkpoint(result: dict[str, Any], out_dir: Path) -> None:
+    """bench.json as measured so far, so a long run that dies late still leaves its figures."""
+    (out_dir / "bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def write_outputs(result: dict[str, Any], out_dir: Path) -> None:

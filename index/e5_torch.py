@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _BLOCK = 32  # Q4_0: 32 weights share one fp16 scale; 18 bytes per block (2 scale + 16 nibble bytes)
 _METASPACE = "\u2581"
+_PAD_TO = 32
 
 
 def bundled_model_path() -> Path:
@@ -150,7 +151,10 @@ class TorchE5:
     @torch.inference_mode()
     def _forward(self, windows: list[list[int]]) -> torch.Tensor:
         """Mean-pooled, unnormalized final hidden states of <s> window </s> sequences."""
-        batch, length = len(windows), max(len(w) for w in windows) + 2
+        batch, longest = len(windows), max(len(w) for w in windows) + 2
+        # Pad to a multiple of 32 tokens: oneDNN JIT-compiles (and caches) kernels per shape, so
+        # 16 lengths instead of ~500 keep ingest from compiling and memory from creeping.
+        length = min(-(-longest // _PAD_TO) * _PAD_TO, self._window + 2)
         ids = np.full((batch, length), self._pad, dtype=np.int64)
         mask = torch.zeros((batch, length), dtype=torch.bool)
         for row, window in enumerate(windows):

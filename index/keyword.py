@@ -61,7 +61,8 @@ class SwedishTokenizer:
 
     def _parts(self, word: str, depth: int = 0) -> tuple[str, ...]:
         """Stems of the compound parts of `word` (empty if it does not split into known words)."""
-        if depth > 2 or len(word) < 2 * _MIN_PART or not word.isalpha():
+        # Longer than 40 letters is glued text or OCR junk, not a compound; splitting it costs O(n³).
+        if depth > 2 or not 2 * _MIN_PART <= len(word) <= 40 or not word.isalpha():
             return ()
         # Longest head first: "socialnämnden" -> social + nämnd, not socialnä + mnden.
         for cut in range(_MIN_PART, len(word) - _MIN_PART + 1):

@@ -44,6 +44,10 @@ class _Table:
     kommun: np.ndarray
     committee: np.ndarray
     doc_type: np.ndarray
+    # The BM25 index answering for this table and, per table row, its position there (-1: absent).
+    # Kept on the table so a search running during a reload never mixes two generations.
+    keyword: KeywordIndex | None = None
+    keyword_rows: np.ndarray | None = None
 
     @classmethod
     def build(cls, generation: int, chunks: list[Chunk]) -> _Table:
@@ -111,8 +115,6 @@ class Searcher:
         self._catalog = catalog
         self._lock = threading.Lock()
         self._table: _Table | None = None
-        self._keyword: KeywordIndex | None = None
-        self._keyword_rows: np.ndarray = np.zeros(0, dtype=np.int64)  # table row -> keyword position
 
     @classmethod
     def from_settings(cls, settings: IndexSettings, embedder: Embedder | None = None) -> Searcher:
@@ -149,17 +151,20 @@ class Searcher:
             return table
 
     def _load_keyword(self, table: _Table) -> None:
+        previous = self._table.keyword if self._table is not None else None
         saved = KeywordIndex.load(Path(self.settings.path) / "keyword")  # type: ignore[arg-type]
         if saved is not None and saved.generation == table.generation:
-            self._keyword = saved
-        elif self._keyword is None or not self._keyword.chunk_ids:
-            # No BM25 saved for this generation yet (an ingest is running or was killed):
-            # build one in memory; otherwise keep answering with the last complete one.
+            keyword = saved
+        elif previous is not None and previous.chunk_ids:
+            keyword = previous  # an ingest is running: answer with the last complete BM25 meanwhile
+        else:
+            # No BM25 saved for this generation (first open during an ingest, or a killed run).
             log.info("BM25 index not saved for generation %d; building it in memory", table.generation)
-            self._keyword = KeywordIndex.build([c.chunk_id for c in table.chunks],
-                                               [keyword_text(c) for c in table.chunks], table.generation)
-        positions = [self._keyword.position(c.chunk_id) for c in table.chunks]
-        self._keyword_rows = np.array([-1 if p is None else p for p in positions], dtype=np.int64)
+            keyword = KeywordIndex.build([c.chunk_id for c in table.chunks],
+                                         [keyword_text(c) for c in table.chunks], table.generation)
+        positions = [keyword.position(c.chunk_id) for c in table.chunks]
+        table.keyword = keyword
+        table.keyword_rows = np.array([-1 if p is None else p for p in positions], dtype=np.int64)
 
     # --- search -------------------------------------------------------------------------------
 
@@ -180,7 +185,8 @@ class Searcher:
         elif method == "keyword":
             ranked = [(cid, score, "keyword") for cid, score in keyword]
         else:
-            fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in keyword]], self.settings.rrf_k)
+            fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in keyword]], self.settings.rrf_k,
+                                           weights=(1.0, self.settings.keyword_weight))
             exact = self._exact(table, query, mask, fused)
             exact_ids = {cid for cid, _ in exact}
             ranked = [(cid, score, "exact") for cid, score in exact]
@@ -197,14 +203,16 @@ class Searcher:
         # Vectors not in the catalog belong to an unfinished ingest: skip them.
         return [(cid, sim) for cid, sim in self._store.query(vector, n, filters) if cid in table.by_id]
 
-    def _bm25(self, table: _Table, query: str, n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:
-        assert self._keyword is not None
+    @staticmethod
+    def _bm25(table: _Table, query: str, n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:
+        keyword, rows_of = table.keyword, table.keyword_rows
+        assert keyword is not None and rows_of is not None
         keyword_mask = None
         if mask is not None:
-            keyword_mask = np.zeros(len(self._keyword), dtype=bool)
-            rows = self._keyword_rows[mask]
+            keyword_mask = np.zeros(len(keyword), dtype=bool)
+            rows = rows_of[mask]
             keyword_mask[rows[rows >= 0]] = True
-        return [(cid, s) for cid, s in self._keyword.search(query, n, keyword_mask) if cid in table.by_id]
+        return [(cid, s) for cid, s in keyword.search(query, n, keyword_mask) if cid in table.by_id]
 
     def _exact(self, table: _Table, query: str, mask: np.ndarray | None,
                fused: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -222,7 +230,7 @@ class Searcher:
         residual = _PARAGRAPH_QUERY.sub(" ", query)
         for match in iter_dnr(residual):
             residual = residual.replace(match.written, " ")
-        topical = self._keyword is not None and bool(self._keyword.tokenizer.tokenize(residual))
+        topical = table.keyword is not None and bool(table.keyword.tokenizer.tokenize(residual))
         fused_rank = {cid: i for i, (cid, _) in enumerate(fused)} if topical else {}
 
         def order(row: int) -> tuple[int, int, str, int]:

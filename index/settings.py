@@ -24,5 +24,8 @@ class IndexSettings(BaseModel):
     )
     top_k: int = Field(8, description="Hits returned by a search.")
     candidates: int = Field(40, description="Hits fetched from each of dense and BM25 before fusion.")
-    rrf_k: int = Field(60, description="Reciprocal rank fusion constant: score = sum 1/(rrf_k + rank).")
+    rrf_k: int = Field(60, description="Reciprocal rank fusion constant: score = sum w/(rrf_k + rank).")
+    keyword_weight: float = Field(
+        1.0, description="Weight w of the BM25 list in the fusion (the dense list has weight 1)."
+    )
     embed_batch_size: int = Field(32, description="Passages per encoder call during ingest.")

@@ -20,7 +20,7 @@ from ui.conversation import GENERIC_ERROR, Conversation, make_filters, stream_tu
 from ui.desk import case_entries, case_html, decisions_html, result_rows
 from ui.documents import document_rows, filter_choices, run_ingest
 from ui.errors import LoginRequiredError
-from ui.render import answer_html, plain_text, quote_in_context
+from ui.render import answer_html, plain_text, quote_in_context, snippet
 
 TYRESO = "004_45a1c237a718c0b7.txt"
 
@@ -37,15 +37,23 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Se
 
 
 def test_known_markers_link_to_their_cards_and_unknown_stay_text() -> None:
-    html = answer_html("Överskottet var 78,5 mnkr [1] och [2, 3] men inte [9].", turn=0, numbers=[1, 2, 3])
+    html = answer_html(
+        "Överskottet var 78,5 mnkr [1] och [2, 3] men inte [9].", turn=0, numbers=[1, 2, 3]
+    )
     assert 'href="#kalla-0-1"' in html
     assert 'href="#kalla-0-2"' in html and 'href="#kalla-0-3"' in html
     assert "kalla-0-9" not in html and "[9]" in html
 
 
 def test_extractive_bullets_become_a_list_with_linked_markers() -> None:
-    html = answer_html("Utdrag ur handlingarna:\n- »Överskott 78,5 mnkr.« [1]\n- »Vakanta tjänster.« [2]", 0, [1, 2])
-    assert html.startswith("<p>Utdrag ur handlingarna:</p><ul><li>»Överskott 78,5 mnkr.« <a class=\"cite\"")
+    html = answer_html(
+        "Utdrag ur handlingarna:\n- »Överskott 78,5 mnkr.« [1]\n- »Vakanta tjänster.« [2]",
+        0,
+        [1, 2],
+    )
+    assert html.startswith(
+        '<p>Utdrag ur handlingarna:</p><ul><li>»Överskott 78,5 mnkr.« <a class="cite"'
+    )
     assert html.count("<li>") == 2 and 'href="#kalla-0-2"' in html
 
 
@@ -59,19 +67,39 @@ def test_quote_is_marked_inside_its_surrounding_text() -> None:
 def test_user_text_is_escaped_in_the_transcript() -> None:
     conv = Conversation()
     assistant = Assistant(ListSearcher([]), FakeChatModel(), Settings().chat)
-    list(stream_turn(assistant, conv, "<img src=x onerror=alert(1)>", make_filters(None, None, None, None),
-                     "extractive"))
+    list(
+        stream_turn(
+            assistant,
+            conv,
+            "<img src=x onerror=alert(1)>",
+            make_filters(None, None, None, None),
+            "extractive",
+        )
+    )
     html = transcript_html(conv)
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
 def test_plain_text_copy_carries_every_citation() -> None:
-    cite = Citation(1, "c1", ("SN/2023:554",), "Beslut", "§ 12", "Verksamhetsberättelse 2022", "Socialnämnden",
-                    "Botkyrka", "2023-02-14", "001.txt", "Socialnämnden godkänner verksamhetsberättelsen.")
+    cite = Citation(
+        1,
+        "c1",
+        ("SN/2023:554",),
+        "Beslut",
+        "§ 12",
+        "Verksamhetsberättelse 2022",
+        "Socialnämnden",
+        "Botkyrka",
+        "2023-02-14",
+        "001.txt",
+        "Socialnämnden godkänner verksamhetsberättelsen.",
+    )
     text = plain_text("Vad beslutades?", Answer("Den godkändes [1].", (cite,), "sv", True))
     assert text.splitlines()[0] == "Fråga: Vad beslutades?"
-    assert ('[1] SN/2023:554, Verksamhetsberättelse 2022 (Socialnämnden, Botkyrka, 2023-02-14), § 12 · Beslut: '
-            '"Socialnämnden godkänner verksamhetsberättelsen."') in text
+    assert (
+        "[1] SN/2023:554, Verksamhetsberättelse 2022 (Socialnämnden, Botkyrka, 2023-02-14), § 12 · Beslut: "
+        '"Socialnämnden godkänner verksamhetsberättelsen."'
+    ) in text
 
 
 # --- streaming turns through the real Assistant --------------------------------------------------
@@ -82,8 +110,13 @@ def test_sources_are_shown_before_the_first_token(chat_chunks: list) -> None:
     assistant = Assistant(ListSearcher(chat_chunks), llm, Settings().chat)
     conv = Conversation()
     states = []
-    for turn in stream_turn(assistant, conv, "Hur stort överskott hade socialnämnden 2022?",
-                            make_filters(None, None, None, None), "llm"):
+    for turn in stream_turn(
+        assistant,
+        conv,
+        "Hur stort överskott hade socialnämnden 2022?",
+        make_filters(None, None, None, None),
+        "llm",
+    ):
         states.append((len(turn.hits), turn.text, turn.answer is not None))
     first_with_sources = next(s for s in states if s[0] > 0)
     assert first_with_sources[1] == ""  # cards can render while no answer text exists yet
@@ -99,7 +132,11 @@ def test_follow_up_is_searched_with_the_conversation(chat_chunks: list) -> None:
     assistant = Assistant(searcher, FakeChatModel(), Settings().chat)
     conv = Conversation()
     filters = make_filters(None, None, None, None)
-    list(stream_turn(assistant, conv, "Hur stort överskott hade socialnämnden 2022?", filters, "extractive"))
+    list(
+        stream_turn(
+            assistant, conv, "Hur stort överskott hade socialnämnden 2022?", filters, "extractive"
+        )
+    )
     list(stream_turn(assistant, conv, "och året innan?", filters, "extractive"))
     assert len(conv.history()) == 2
     assert "2021" in searcher.queries[-1][0]
@@ -107,10 +144,19 @@ def test_follow_up_is_searched_with_the_conversation(chat_chunks: list) -> None:
 
 
 def test_refusal_shows_the_closest_sources(chat_chunks: list) -> None:
-    assistant = Assistant(ListSearcher(chat_chunks, similarity=0.1), FakeChatModel(), Settings().chat)
+    assistant = Assistant(
+        ListSearcher(chat_chunks, similarity=0.1), FakeChatModel(), Settings().chat
+    )
     conv = Conversation()
-    list(stream_turn(assistant, conv, "Hur stort överskott hade socialnämnden 2022?",
-                     make_filters(None, None, None, None), "llm"))
+    list(
+        stream_turn(
+            assistant,
+            conv,
+            "Hur stort överskott hade socialnämnden 2022?",
+            make_filters(None, None, None, None),
+            "llm",
+        )
+    )
     turn = conv.turns[-1]
     assert turn.answer is not None and not turn.answer.answered
     assert "Närmaste träffar i handlingarna" in transcript_html(conv)
@@ -120,8 +166,15 @@ def test_a_failing_model_becomes_a_friendly_message(chat_chunks: list) -> None:
     # No reply enqueued: the fake raises mid-answer, as a crashed backend would.
     assistant = Assistant(ListSearcher(chat_chunks), FakeChatModel(), Settings().chat)
     conv = Conversation()
-    list(stream_turn(assistant, conv, "Hur stort överskott hade socialnämnden 2022?",
-                     make_filters(None, None, None, None), "llm"))
+    list(
+        stream_turn(
+            assistant,
+            conv,
+            "Hur stort överskott hade socialnämnden 2022?",
+            make_filters(None, None, None, None),
+            "llm",
+        )
+    )
     assert conv.turns[-1].error == GENERIC_ERROR
     html = transcript_html(conv)
     assert "Traceback" not in html and "AssertionError" not in html and 'role="alert"' in html
@@ -130,7 +183,12 @@ def test_a_failing_model_becomes_a_friendly_message(chat_chunks: list) -> None:
 
 def test_filters_accept_years_and_months_and_reject_nonsense() -> None:
     f = make_filters("Botkyrka", "Alla", "2022", "2023-02")
-    assert (f.kommun, f.committee, f.date_from, f.date_to) == ("Botkyrka", None, "2022-01-01", "2023-02-31")
+    assert (f.kommun, f.committee, f.date_from, f.date_to) == (
+        "Botkyrka",
+        None,
+        "2022-01-01",
+        "2023-02-31",
+    )
     with pytest.raises(ValueError, match="förstås inte"):
         make_filters(None, None, "igår", None)
 
@@ -144,7 +202,10 @@ def test_login_is_required_off_loopback() -> None:
     assert login_for(UISettings(), "127.0.0.1") is None
     with pytest.raises(LoginRequiredError, match="NAMND_UI__USERNAME"):
         login_for(UISettings(), "0.0.0.0")
-    assert login_for(UISettings(username="revisor", password="hemligt"), "0.0.0.0") == ("revisor", "hemligt")
+    assert login_for(UISettings(username="revisor", password="hemligt"), "0.0.0.0") == (
+        "revisor",
+        "hemligt",
+    )
 
 
 # --- search desk and documents over a real (hash-embedded) index ---------------------------------------
@@ -180,7 +241,8 @@ def test_decisions_are_grouped_per_committee(corpus_index: tuple[Settings, Searc
     _, searcher = corpus_index
     html = decisions_html(searcher.decisions(make_filters(None, None, "2019", "2019")))
     assert "Arbetsmarknads- och socialnämnden" in html and "Socialnämnden" not in html.replace(
-        "Arbetsmarknads- och socialnämnden", "")
+        "Arbetsmarknads- och socialnämnden", ""
+    )
 
 
 def test_documents_list_meeting_and_item_counts(corpus_index: tuple[Settings, Searcher]) -> None:
@@ -210,9 +272,14 @@ def test_upload_reports_added_unchanged_replaced_and_rejected(tmp_path: Path) ->
 
     holder = Holder()
     holder.embedder = embedder  # type: ignore[attr-defined]
-    first = {r[0]: r for r in run_ingest([sample, uploads / "tom.txt", uploads / "bild.png"], settings, holder)}
+    first = {
+        r[0]: r
+        for r in run_ingest([sample, uploads / "tom.txt", uploads / "bild.png"], settings, holder)
+    }
     assert first[TYRESO][1] == "Tillagd" and int(first[TYRESO][2]) > 0
-    assert first["tom.txt"][1] == "Avvisad" and first["tom.txt"][3].startswith("Filen kunde inte läsas in")
+    assert first["tom.txt"][1] == "Avvisad" and first["tom.txt"][3].startswith(
+        "Filen kunde inte läsas in"
+    )
     assert first["bild.png"][1] == "Avvisad" and "PDF, DOCX eller TXT" in first["bild.png"][3]
     assert run_ingest([sample], settings, holder)[0][1] == "Oförändrad"
     sample.write_text(sample.read_text(encoding="utf-8") + "\n\nTillägg.\n", encoding="utf-8")
@@ -234,8 +301,14 @@ def test_ai_answers_wait_their_turn_for_the_one_model(chat_chunks: list) -> None
     lock = threading.Lock()
     lock.acquire()  # another user's AI-svar is generating
     conv = Conversation()
-    turns = stream_turn(assistant, conv, "Hur stort överskott hade socialnämnden 2022?",
-                        make_filters(None, None, None, None), "llm", llm_lock=lock)
+    turns = stream_turn(
+        assistant,
+        conv,
+        "Hur stort överskott hade socialnämnden 2022?",
+        make_filters(None, None, None, None),
+        "llm",
+        llm_lock=lock,
+    )
     next(turns)
     assert next(turns).waiting and "Väntar på att språkmodellen blir ledig" in transcript_html(conv)
     assert llm.history == []  # the model was not touched while another user held it
@@ -243,3 +316,45 @@ def test_ai_answers_wait_their_turn_for_the_one_model(chat_chunks: list) -> None
     *_, last = turns
     assert last.answer is not None and last.answer.answered and not last.waiting
     assert not lock.locked()  # released for the next user
+
+
+def test_answers_keep_working_while_files_are_uploaded(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "namnd", chat={"min_relevance": 0.0})
+    ingest([SAMPLES / TYRESO], settings.corpus, settings.index, embedder=HashEmbedder())
+    searcher = Searcher.from_settings(settings.index, embedder=HashEmbedder())
+    assistant = Assistant(searcher, FakeChatModel(), settings.chat)
+    uploads = [SAMPLES / "001_b45e768bb4a60bb9.txt", SAMPLES / "003_a9d802a344dea62f.txt"]
+    worker = threading.Thread(target=run_ingest, args=(uploads, settings, searcher))
+    worker.start()
+    turns = []
+    while worker.is_alive() or not turns:
+        conv = Conversation()
+        list(
+            stream_turn(
+                assistant,
+                conv,
+                "Verksamhetsberättelse för år 2018",
+                make_filters(None, None, None, None),
+                "extractive",
+            )
+        )
+        turns.append(conv.turns[-1])
+    worker.join()
+    assert all(t.error is None and t.answer is not None for t in turns)
+    assert {r[0] for r in document_rows(searcher)} == {TYRESO, *(p.name for p in uploads)}
+
+
+def test_snippet_cuts_at_word_boundaries_and_marks_the_term() -> None:
+    text = (
+        "Inledande ord. " * 20
+        + "Förvaltningschefen informerar om försörjningsstöd i kommunen. "
+        + "Slut. " * 40
+    )
+    html = snippet(text, "försörjningsstöd")
+    assert "<mark>försörjningsstöd</mark>" in html
+    assert html.startswith("… ") and html.endswith(" …")
+    words = html[2:-2].replace("<mark>", "").replace("</mark>", "").split(" ")
+    assert words[0] in {"Inledande", "ord.", "Förvaltningschefen"} and words[-1] in {
+        "Slut.",
+        "kommunen.",
+    }

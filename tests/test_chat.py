@@ -173,3 +173,10 @@ def test_duplicate_chunks_are_one_source(chat_chunks, chat_settings):
 def test_unknown_mode_is_a_clear_error(chat_chunks, chat_settings):
     with pytest.raises(ValueError, match="NAMND_CHAT__MODE"):
         _assistant(chat_chunks, FakeChatModel(), chat_settings).answer(QUESTION, mode="magic")
+
+
+def test_extractive_follow_up_uses_the_standalone_query(chat_chunks, chat_settings):
+    assistant = Assistant(ListSearcher(chat_chunks), None, chat_settings)
+    first = assistant.answer(QUESTION, mode="extractive")
+    second = assistant.answer("och vad berodde det på?", [Turn(QUESTION, first)], mode="extractive")
+    assert second.answered and "vakanta tjänster" in second.text

@@ -137,3 +137,15 @@ def test_swequad_loads_as_question_set() -> None:
     data = load_dataset(SWEQUAD)
     assert data.kind == "questions" and len(data.cases) == 300
     assert all(c.evidence and c.source_file.startswith("contexts/") for c in data.cases)
+
+
+def test_dev_evidence_survives_chunking(dev: tuple[QuestionCase, ...], chunks: list) -> None:
+    # cleaning drops page headers (e.g. "Dnr SN/2020:33" lines); gold evidence must stay findable
+    from eval.metrics import squash
+
+    texts: dict[str, list[str]] = {}
+    for chunk in chunks:
+        texts.setdefault(chunk.source_file, []).append(squash(chunk.text))
+    lost = [(c.id, g.evidence[:50]) for c in dev for g in c.gold()
+            if g.evidence and not any(squash(g.evidence) in t for t in texts[g.source_file])]
+    assert lost == []

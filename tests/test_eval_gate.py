@@ -24,13 +24,16 @@ GATE_IDS = (
     "dev-160", "dev-162", "dev-166",
     "dev-u01", "dev-u02", "dev-u05", "dev-u08", "dev-u11",
 )
-# measured value -> threshold (set in docs/evaluation.md's run)
+# Measured on this subset with the full dev run of docs/evaluation.md (extractive, e5 index):
+# key facts 0.541, recall@5 0.838, MRR 0.671, citation precision 0.900, refusal recall 1.0 (5/5).
+# Margins are ~0.1 because the subset has only 42 questions: one question moves a mean by ~0.025,
+# and refusal recall moves in steps of 0.2.
 THRESHOLDS = {
-    "key_fact_accuracy": 0.0,
-    "recall@5": 0.0,
-    "mrr": 0.0,
-    "citation_precision": 0.0,
-    "refusal_recall": 0.0,
+    "key_fact_accuracy": 0.45,
+    "recall@5": 0.72,
+    "mrr": 0.57,
+    "citation_precision": 0.78,
+    "refusal_recall": 0.8,
 }
 
 

@@ -41,3 +41,10 @@ def test_planted_instruction_is_never_quoted():
 def test_english_question_gets_english_intro_and_swedish_quotes(chat_chunks):
     text, _ = extractive_answer("How large was the surplus (överskott) in 2022?", _hits(chat_chunks), "en")
     assert text.startswith("Excerpts from the documents") and "överskott" in text
+
+
+def test_near_duplicate_sentences_are_quoted_once():
+    first = make_chunk("För 2022 redovisar nämnden ett överskott på 78,5 miljoner kronor vilket motsvarar 11 procent.", "a")
+    second = make_chunk("Socialnämnden redovisar ett överskott på 78,5 miljoner kronor vilket motsvarar 11 procent.", "b")
+    text, citations = extractive_answer("Hur stort överskott hade socialnämnden 2022?", _hits([first, second]), "sv")
+    assert text.count("78,5") == 1 and len(citations) == 1

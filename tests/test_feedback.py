@@ -13,21 +13,39 @@ import pytest
 from assistant.types import Answer, Citation
 from ui.feedback import CSV_COLUMNS, FeedbackStore
 
-CITATION = Citation(1, "c-vb2022", ("SN/2023:554",), "Beslut", "§ 12", "Verksamhetsberättelse 2022",
-                    "Socialnämnden", "Botkyrka", "2023-02-14", "001_b45e768bb4a60bb9.txt",
-                    "Socialnämnden godkänner verksamhetsberättelsen för 2022.")
-ANSWER = Answer("Nämnden godkände verksamhetsberättelsen [1].", (CITATION,), "sv", True, "extractive")
+CITATION = Citation(
+    1,
+    "c-vb2022",
+    ("SN/2023:554",),
+    "Beslut",
+    "§ 12",
+    "Verksamhetsberättelse 2022",
+    "Socialnämnden",
+    "Botkyrka",
+    "2023-02-14",
+    "001_b45e768bb4a60bb9.txt",
+    "Socialnämnden godkänner verksamhetsberättelsen för 2022.",
+)
+ANSWER = Answer(
+    "Nämnden godkände verksamhetsberättelsen [1].", (CITATION,), "sv", True, "extractive"
+)
 
 
 def test_record_survives_reopening_the_database(tmp_path: Path) -> None:
     path = tmp_path / "data" / "feedback.sqlite3"
-    entry_id = FeedbackStore(path).record(session_id="s1", rating=1, question="Vad beslutades?",
-                                          answer=ANSWER, comment=" Bra svar ")
+    entry_id = FeedbackStore(path).record(
+        session_id="s1", rating=1, question="Vad beslutades?", answer=ANSWER, comment=" Bra svar "
+    )
     entries = FeedbackStore(path).entries()  # a new store, as after a server restart
     assert [e.id for e in entries] == [entry_id]
     entry = entries[0]
     assert (entry.rating, entry.comment, entry.question, entry.mode, entry.answered) == (
-        1, "Bra svar", "Vad beslutades?", "extractive", True)
+        1,
+        "Bra svar",
+        "Vad beslutades?",
+        "extractive",
+        True,
+    )
     assert json.loads(entry.citations)[0]["diarienummer"] == ["SN/2023:554"]
     assert json.loads(entry.citations)[0]["paragraph"] == "§ 12"
 
@@ -64,5 +82,7 @@ def test_csv_export_has_header_and_one_row_per_judgement(tmp_path: Path) -> None
 def test_schema_rejects_a_bad_rating_even_from_raw_sql(tmp_path: Path) -> None:
     store = FeedbackStore(tmp_path / "f.sqlite3")
     with sqlite3.connect(store.path) as conn, pytest.raises(sqlite3.IntegrityError):
-        conn.execute("INSERT INTO feedback (created_at, session_id, rating, question, answer, citations, mode,"
-                     " answered) VALUES ('t', 's', 0, 'q', 'a', '[]', 'llm', 1)")
+        conn.execute(
+            "INSERT INTO feedback (created_at, session_id, rating, question, answer, citations, mode,"
+            " answered) VALUES ('t', 's', 0, 'q', 'a', '[]', 'llm', 1)"
+        )

@@ -25,3 +25,8 @@ def test_ties_break_by_best_rank_then_id() -> None:
 def test_repeated_id_in_one_list_counts_once_and_empty_lists_are_fine() -> None:
     assert reciprocal_rank_fusion([["a", "a"]], k=0) == [("a", 1.0)]
     assert reciprocal_rank_fusion([[], []]) == []
+
+
+def test_weights_scale_each_list() -> None:
+    fused = dict(reciprocal_rank_fusion([["a"], ["b"]], k=60, weights=(1.0, 0.5)))
+    assert fused["a"] == pytest.approx(1 / 61) and fused["b"] == pytest.approx(0.5 / 61)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.refusal import CorpusScope, best_similarity, out_of_scope
+from assistant.refusal import CorpusScope, best_similarity, out_of_scope, term_coverage
 from index.types import Hit
 
 
@@ -54,3 +54,9 @@ def test_best_similarity_ignores_unknown_values(chat_chunks):
     hits = [Hit(chat_chunks[0], 1.0, "keyword", 1, None), Hit(chat_chunks[1], 0.5, "dense", 2, 0.83)]
     assert best_similarity(hits) == 0.83
     assert best_similarity(hits[:1]) is None
+
+
+def test_term_coverage_separates_off_topic_questions(chat_chunks):
+    hits = [Hit(c, 1.0, "fused", i, 0.8) for i, c in enumerate(chat_chunks, 1)]
+    assert term_coverage("Vad är huvudstaden i Frankrike?", hits) == 0.0
+    assert term_coverage("Hur stort överskott hade socialnämnden 2022?", hits) >= 0.5

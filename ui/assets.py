@@ -23,10 +23,13 @@ CSS = """
 #transcript { min-height: 420px; }
 .transcript { display: flex; flex-direction: column; gap: 18px; padding: 4px; }
 .welcome { padding: 22px 26px; border: 1px solid #d9e2ec; border-radius: 14px; background: #fbfcfe; }
-.welcome h2 { margin-top: 0; color: var(--namnd-blue); }
+.welcome h2 { margin: 0 0 8px; color: var(--namnd-blue); font-size: 22px; font-weight: 700; }
+.welcome ul { list-style: disc; padding-left: 22px; margin: 8px 0 12px; }
+.welcome p { margin: 0 0 8px; line-height: 1.5; }
 .welcome li { cursor: pointer; color: var(--namnd-blue); margin: 4px 0; }
 .welcome li:hover { text-decoration: underline; }
 .welcome .hint { color: #52606d; font-size: 14px; }
+.welcome b { font-weight: 600; font-size: inherit; }
 .q-bubble { align-self: flex-end; margin-left: auto; max-width: 80%; background: var(--namnd-blue); color: #fff;
   padding: 10px 14px; border-radius: 14px 14px 4px 14px; white-space: pre-wrap; width: fit-content; }
 .a-bubble { background: #fff; border: 1px solid #d9e2ec; border-radius: 4px 14px 14px 14px; padding: 12px 16px;
@@ -72,7 +75,8 @@ button.open-item { border: none; background: none; color: var(--namnd-blue); cur
 .item-section { color: var(--namnd-blue); margin: 14px 0 4px; font-size: 14px; font-weight: 700; }
 .item-chunk { padding: 2px 8px; border-radius: 6px; }
 .item-chunk.focus { background: #fff6d6; border-left: 4px solid #f5c451; }
-.case-head h3 { margin: 4px 0; }
+.case-head h3, .decisions h3, .item-view h3 { margin: 4px 0; font-size: 19px; font-weight: 700; color: var(--namnd-ink); }
+.case-head { margin-bottom: 4px; }
 .timeline { list-style: none; padding-left: 0; margin: 10px 0; border-left: 3px solid var(--namnd-blue-soft); }
 .timeline-entry { display: grid; grid-template-columns: 120px 1fr; gap: 14px; padding: 10px 0 14px 14px; position: relative; }
 .timeline-entry::before { content: ""; position: absolute; left: -8px; top: 16px; width: 13px; height: 13px;
@@ -83,7 +87,7 @@ button.open-item { border: none; background: none; color: var(--namnd-blue); cur
 .case-decision-label { font-weight: 700; font-size: 13px; color: #3f7d20; }
 .case-layers { font-size: 13px; color: #616e7c; margin-top: 4px; }
 .case-empty { padding: 14px; background: #f5f7fa; border-radius: 10px; }
-.decisions h3 { color: var(--namnd-blue); border-bottom: 1px solid #d9e2ec; padding-bottom: 4px; }
+.decisions h3 { color: var(--namnd-blue) !important; border-bottom: 1px solid #d9e2ec; padding-bottom: 4px; }
 .decisions .count { font-size: 13px; color: #7b8794; font-weight: 400; }
 .decision { padding: 8px 0 10px; border-bottom: 1px dashed #e4e7eb; }
 details summary { cursor: pointer; color: var(--namnd-blue); font-size: 13px; margin-top: 6px; }

@@ -22,13 +22,13 @@ MODE_LABELS = {v: k for k, v in MODES.items()}
 # Friendly Swedish text per failure; the log keeps the technical message.
 ERROR_MESSAGES: dict[type[Exception], str] = {
     IndexNotBuiltError: "Det finns inga indexerade handlingar ännu. Lägg till handlingar under "
-                        "fliken Dokument (eller kör `namnd ingest`) och fråga igen.",
+    "fliken Dokument (eller kör `namnd ingest`) och fråga igen.",
     IndexBusyError: "Handlingar läses in just nu. Vänta en liten stund och fråga igen.",
     EmbeddingBackendError: "Sökmotorn kunde inte startas. Be administratören kontrollera installationen.",
     ModelFilesError: "Språkmodellen är inte installerad. Välj läget ”Citat ur handlingarna” "
-                     "så får du svar direkt ur handlingarna.",
+    "så får du svar direkt ur handlingarna.",
     LLMBackendError: "Språkmodellen svarar inte just nu. Välj läget ”Citat ur handlingarna” "
-                     "eller försök igen om en stund.",
+    "eller försök igen om en stund.",
 }
 GENERIC_ERROR = "Något gick fel när svaret skulle tas fram. Försök igen, eller formulera frågan på ett annat sätt."
 
@@ -69,11 +69,17 @@ class Conversation:
 
     def history(self) -> tuple[Turn, ...]:
         """Completed turns, oldest first, as the Assistant expects them for follow-ups."""
-        return tuple(Turn(t.question, t.answer, t.filters) for t in self.turns if t.answer is not None)
+        return tuple(
+            Turn(t.question, t.answer, t.filters) for t in self.turns if t.answer is not None
+        )
 
 
 def stream_turn(
-    assistant: Any, conv: Conversation, question: str, filters: SearchFilters, mode: str,
+    assistant: Any,
+    conv: Conversation,
+    question: str,
+    filters: SearchFilters,
+    mode: str,
     llm_lock: threading.Lock | None = None,
 ) -> Iterator[TurnView]:
     """Append a turn to `conv` and yield it after every streamed event; errors end as friendly text.
@@ -100,9 +106,11 @@ def stream_turn(
                 turn.answer = event.answer
                 turn.text = event.answer.text
                 if not event.answer.answered and event.answer.sources:
-                    turn.hits = tuple(event.answer.sources)  # the closest sources, shown with a refusal
+                    turn.hits = tuple(
+                        event.answer.sources
+                    )  # the closest sources, shown with a refusal
             yield turn
-    except Exception as exc:  # noqa: BLE001 - the chat window must never show a traceback
+    except Exception as exc:
         log.exception("answering %r failed", question)
         turn.error = friendly_error(exc)
         yield turn
@@ -118,8 +126,11 @@ def transcript_html(conv: Conversation) -> str:
     """The whole conversation as HTML: questions, answers with linked markers, source cards."""
     if not conv.turns:
         return _WELCOME
-    return '<div class="transcript">' + "".join(
-        _turn_html(i, t) for i, t in enumerate(conv.turns)) + "</div>"
+    return (
+        '<div class="transcript">'
+        + "".join(_turn_html(i, t) for i, t in enumerate(conv.turns))
+        + "</div>"
+    )
 
 
 def _turn_html(index: int, turn: TurnView) -> str:
@@ -135,10 +146,16 @@ def _turn_html(index: int, turn: TurnView) -> str:
         for n, h in zip(numbers, turn.hits, strict=False)
     )
     sources_label = "Källor" if answered else "Närmaste träffar i handlingarna"
-    sources = (f'<div class="sources"><div class="sources-label">{sources_label} '
-               f"({len(turn.hits)})</div>{cards}</div>" if turn.hits else "")
-    return (f'<div class="turn" data-turn="{index}"><div class="q-bubble">{esc(turn.question)}</div>'
-            f"{_answer_block(index, turn, numbers)}{sources}</div>")
+    sources = (
+        f'<div class="sources"><div class="sources-label">{sources_label} '
+        f"({len(turn.hits)})</div>{cards}</div>"
+        if turn.hits
+        else ""
+    )
+    return (
+        f'<div class="turn" data-turn="{index}"><div class="q-bubble">{esc(turn.question)}</div>'
+        f"{_answer_block(index, turn, numbers)}{sources}</div>"
+    )
 
 
 def _answer_block(index: int, turn: TurnView, numbers: range) -> str:
@@ -146,13 +163,23 @@ def _answer_block(index: int, turn: TurnView, numbers: range) -> str:
     if turn.error is not None:
         return f'<div class="a-bubble error" role="alert"><div class="a-label">Fel</div><p>{esc(turn.error)}</p></div>'
     if not turn.text:
-        waiting = ("Väntar på att språkmodellen blir ledig …" if turn.waiting
-                   else "Skriver svar …" if turn.hits else "Söker i handlingarna …")
-        return (f'<div class="a-bubble pending"><div class="a-label">{label}</div>'
-                f'<p class="typing">{waiting}</p></div>')
+        waiting = (
+            "Väntar på att språkmodellen blir ledig …"
+            if turn.waiting
+            else "Skriver svar …"
+            if turn.hits
+            else "Söker i handlingarna …"
+        )
+        return (
+            f'<div class="a-bubble pending"><div class="a-label">{label}</div>'
+            f'<p class="typing">{waiting}</p></div>'
+        )
     answer = turn.answer
-    classes = "a-bubble" + ("" if answer is None else " final") + (
-        " refusal" if answer is not None and not answer.answered else "")
+    classes = (
+        "a-bubble"
+        + ("" if answer is None else " final")
+        + (" refusal" if answer is not None and not answer.answered else "")
+    )
     notice = f'<p class="notice">{esc(answer.notice)}</p>' if answer and answer.notice else ""
     if answer and answer.search_query and _words(answer.search_query) != _words(turn.question):
         # A follow-up is searched as a standalone question; show how it was understood.
@@ -184,10 +211,12 @@ def _actions(index: int, turn: TurnView) -> str:
     )
 
 
-_THUMB = ('<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" '
-          'stroke-linecap="round" stroke-linejoin="round"{}><path d="M7 10v12"/><path d="M15 5.88 14 10h5.83a2 2 0 '
-          '0 1 1.92 2.56l-2.33 8A2 2 0 0 1 17.5 22H4a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h2.76a2 2 0 0 0 1.79-1.11L12 '
-          '2a3.13 3.13 0 0 1 3 3.88Z"/></svg>')
+_THUMB = (
+    '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" '
+    'stroke-linecap="round" stroke-linejoin="round"{}><path d="M7 10v12"/><path d="M15 5.88 14 10h5.83a2 2 0 '
+    "0 1 1.92 2.56l-2.33 8A2 2 0 0 1 17.5 22H4a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h2.76a2 2 0 0 0 1.79-1.11L12 "
+    '2a3.13 3.13 0 0 1 3 3.88Z"/></svg>'
+)
 _THUMB_UP = _THUMB.format("")
 _THUMB_DOWN = _THUMB.format(' style="transform: rotate(180deg)"')
 
@@ -212,8 +241,9 @@ def parse_date(text: str | None, end: bool = False) -> str | None:
 ALL = "Alla"
 
 
-def make_filters(kommun: str | None, committee: str | None, date_from: str | None,
-                 date_to: str | None) -> SearchFilters:
+def make_filters(
+    kommun: str | None, committee: str | None, date_from: str | None, date_to: str | None
+) -> SearchFilters:
     """SearchFilters from the filter widgets; 'Alla' and empty mean no restriction."""
     return SearchFilters(
         kommun=None if not kommun or kommun == ALL else kommun,
@@ -228,10 +258,11 @@ _WELCOME = """
   <h2>Fråga om nämndernas handlingar</h2>
   <p>Ställ en fråga på svenska. Svaret bygger bara på kallelser, protokoll och tjänsteskrivelser
   i arkivet, och varje påstående har en källhänvisning [1] som du kan klicka på.</p>
+  <p>Prova till exempel:</p>
   <ul>
+    <li>Hur stort överskott hade socialnämnden 2022?</li>
     <li>Vad beslutade socialnämnden om verksamhetsberättelsen för 2022?</li>
     <li>Vilka statsbidrag återrapporterades i februari 2023?</li>
-    <li>Vad handlar ärende SN/2022:557 om?</li>
   </ul>
   <p class="hint">Välj <b>Citat ur handlingarna</b> för att få svaret som ordagranna utdrag, utan AI-text.</p>
 </div>

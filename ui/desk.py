@@ -13,11 +13,27 @@ from index.types import Hit
 from ui.render import DECISION_SECTIONS, dnr_links, esc, meeting_line, paragraphs_html, snippet
 
 RESULT_HEADERS = ["Datum", "Nämnd", "Diarienummer", "Ärende", "Avsnitt", "Utdrag"]
-CSV_HEADERS = ["Datum", "Kommun", "Nämnd", "Diarienummer", "Ärende", "Paragraf", "Avsnitt",
-               "Dokumenttyp", "Fil", "Text", "chunk_id"]
+CSV_HEADERS = [
+    "Datum",
+    "Kommun",
+    "Nämnd",
+    "Diarienummer",
+    "Ärende",
+    "Paragraf",
+    "Avsnitt",
+    "Dokumenttyp",
+    "Fil",
+    "Text",
+    "chunk_id",
+]
+LAYER_LABELS = {"tjansteskrivelse": "tjänsteskrivelse", "bilaga": "bilaga"}
 DOC_TYPE_LABELS = {
-    "kallelse": "Kallelse", "protokoll": "Protokoll", "protokollsutdrag": "Protokollsutdrag",
-    "tjänsteskrivelse": "Tjänsteskrivelse", "bilaga": "Bilaga", "okänd": "Handling",
+    "kallelse": "Kallelse",
+    "protokoll": "Protokoll",
+    "protokollsutdrag": "Protokollsutdrag",
+    "tjänsteskrivelse": "Tjänsteskrivelse",
+    "bilaga": "Bilaga",
+    "okänd": "Handling",
 }
 
 
@@ -42,9 +58,21 @@ def chunks_csv(chunks: Sequence[Chunk]) -> str:
     writer = csv.writer(buf)
     writer.writerow(CSV_HEADERS)
     for c in chunks:
-        writer.writerow([c.meeting.date or "", c.meeting.kommun or "", c.meeting.committee or "",
-                         ", ".join(c.diarienummer), c.item_title or "", c.paragraph or "",
-                         c.section or "", c.meeting.doc_type, c.source_file, c.text, c.chunk_id])
+        writer.writerow(
+            [
+                c.meeting.date or "",
+                c.meeting.kommun or "",
+                c.meeting.committee or "",
+                ", ".join(c.diarienummer),
+                c.item_title or "",
+                c.paragraph or "",
+                c.section or "",
+                c.meeting.doc_type,
+                c.source_file,
+                c.text,
+                c.chunk_id,
+            ]
+        )
     return buf.getvalue()
 
 
@@ -72,6 +100,7 @@ class CaseEntry:
 
 def case_entries(chunks: Sequence[Chunk]) -> list[CaseEntry]:
     """Group a case's chunks into (meeting date, document, ärende) entries, oldest first."""
+
     def key(c: Chunk) -> tuple[str, str, str]:
         return (c.meeting.date or "9999", c.doc_id, c.item_title or "")
 
@@ -83,26 +112,37 @@ def case_html(dnr: str, chunks: Sequence[Chunk]) -> str:
     """A timeline of every ärende and document on one diarienummer, with each beslut text."""
     entries = case_entries(chunks)
     if not entries:
-        return (f'<div class="case-empty">Hittade inget ärende med diarienummer <b>{esc(dnr)}</b>. '
-                "Kontrollera numret (t.ex. SN/2023:144) eller sök på ärendets rubrik.</div>")
+        return (
+            f'<div class="case-empty">Hittade inget ärende med diarienummer <b>{esc(dnr)}</b>. '
+            "Kontrollera numret (t.ex. SN/2023:144) eller sök på ärendets rubrik.</div>"
+        )
     dates = sorted({e.first.meeting.date for e in entries if e.first.meeting.date})
     span = f"{dates[0]} – {dates[-1]}" if len(dates) > 1 else (dates[0] if dates else "okänt datum")
-    head = (f'<div class="case-head"><h3>Ärende {esc(dnr)}</h3>'
-            f'<div class="card-meta">{len(entries)} handling{"ar" if len(entries) != 1 else ""}'
-            f" · {esc(span)}</div></div>")
+    head = (
+        f'<div class="case-head"><h3>Ärende {esc(dnr)}</h3>'
+        f'<div class="card-meta">{len(entries)} handling{"ar" if len(entries) != 1 else ""}'
+        f" · {esc(span)}</div></div>"
+    )
     return head + '<ol class="timeline">' + "".join(_case_entry_html(e) for e in entries) + "</ol>"
 
 
 def _case_entry_html(entry: CaseEntry) -> str:
     c = entry.first
     doc_type = DOC_TYPE_LABELS.get(c.meeting.doc_type, c.meeting.doc_type)
-    layers = sorted({x.layer for x in entry.chunks if x.layer and x.layer != "summary"})
-    extra = (f'<div class="case-layers">Underlag: {esc(", ".join(layers))}</div>' if layers else "")
+    layers = sorted(
+        {
+            LAYER_LABELS.get(x.layer, x.layer)
+            for x in entry.chunks
+            if x.layer and x.layer != "summary"
+        }
+    )
+    extra = f'<div class="case-layers">Underlag: {esc(", ".join(layers))}</div>' if layers else ""
     decision = entry.decision_text()
     decision_block = (
         f'<div class="case-decision"><div class="case-decision-label">{esc(entry.decision_label())}</div>'
         f"{paragraphs_html(decision)}</div>"
-        if decision else '<div class="case-decision none">Inget beslut i denna handling.</div>'
+        if decision
+        else '<div class="case-decision none">Inget beslut i denna handling.</div>'
     )
     full = "".join(
         f'<div class="item-chunk"><div class="item-section">{esc(x.section or "Text")}</div>'
@@ -112,7 +152,7 @@ def _case_entry_html(entry: CaseEntry) -> str:
     return (
         f'<li class="timeline-entry"><div class="timeline-date">{esc(c.meeting.date or "okänt datum")}</div>'
         f'<div class="timeline-body"><div class="card-meta">{esc(doc_type)} · {esc(meeting_line(c))}'
-        f'{" · " + esc(c.paragraph) if c.paragraph else ""}</div>'
+        f"{' · ' + esc(c.paragraph) if c.paragraph else ''}</div>"
         f'<div class="card-title">{esc(c.item_title or "Ärende utan rubrik")}</div>'
         f"<div>{dnr_links(c.diarienummer)}</div>{extra}{decision_block}"
         f"<details><summary>Visa hela texten ({len(entry.chunks)} avsnitt)</summary>{full}</details>"
@@ -124,18 +164,29 @@ def decisions_html(chunks: Sequence[Chunk]) -> str:
     """All beslut in a period, grouped per nämnd and ordered by meeting date."""
     if not chunks:
         return '<div class="case-empty">Inga beslut hittades för vald period och nämnd.</div>'
-    by_committee = sorted(chunks, key=lambda c: (c.meeting.committee or "", c.meeting.date or "",
-                                                 c.item_number or 0, c.start_char))
+    by_committee = sorted(
+        chunks,
+        key=lambda c: (
+            c.meeting.committee or "",
+            c.meeting.date or "",
+            c.item_number or 0,
+            c.start_char,
+        ),
+    )
     out = []
-    for committee, group in groupby(by_committee, key=lambda c: c.meeting.committee or "Okänd nämnd"):
+    for committee, group in groupby(
+        by_committee, key=lambda c: c.meeting.committee or "Okänd nämnd"
+    ):
         items = list(group)
-        out.append(f'<section class="decisions"><h3>{esc(committee)} '
-                   f'<span class="count">{len(items)} beslut</span></h3>')
+        out.append(
+            f'<section class="decisions"><h3>{esc(committee)} '
+            f'<span class="count">{len(items)} beslut</span></h3>'
+        )
         for c in items:
             out.append(
                 '<div class="decision">'
                 f'<div class="card-meta">{esc(c.meeting.date or "")} · {esc(c.meeting.kommun or "")}'
-                f'{" · " + esc(c.paragraph) if c.paragraph else ""} · {esc(c.section or "")}</div>'
+                f"{' · ' + esc(c.paragraph) if c.paragraph else ''} · {esc(c.section or '')}</div>"
                 f'<div class="card-title">{esc(c.item_title or "Ärende utan rubrik")} '
                 f"{dnr_links(c.diarienummer)}</div>{paragraphs_html(c.text)}</div>"
             )

@@ -17,8 +17,11 @@ log = logging.getLogger(__name__)
 REPORT_HEADERS = ["Fil", "Resultat", "Textavsnitt", "Kommentar"]
 DOC_HEADERS = ["Fil", "Kommun", "Nämnd", "Mötesdatum", "Typ", "Ärenden", "Textavsnitt"]
 STATUS_LABELS = {
-    "added": "Tillagd", "unchanged": "Oförändrad", "replaced": "Ersatt",
-    "rejected": "Avvisad", "removed": "Borttagen",
+    "added": "Tillagd",
+    "unchanged": "Oförändrad",
+    "replaced": "Ersatt",
+    "rejected": "Avvisad",
+    "removed": "Borttagen",
 }
 SUPPORTED = (".pdf", ".docx", ".txt")
 
@@ -35,8 +38,14 @@ def stage_uploads(files: Sequence[Path], settings: Settings) -> tuple[list[Path]
     staged, rejected = [], []
     for f in files:
         if f.suffix.lower() not in SUPPORTED:
-            rejected.append([f.name, STATUS_LABELS["rejected"], "0",
-                             "Filtypen stöds inte; ladda upp PDF, DOCX eller TXT."])
+            rejected.append(
+                [
+                    f.name,
+                    STATUS_LABELS["rejected"],
+                    "0",
+                    "Filtypen stöds inte; ladda upp PDF, DOCX eller TXT.",
+                ]
+            )
             continue
         dest = target / f.name
         shutil.copyfile(f, dest)
@@ -44,8 +53,12 @@ def stage_uploads(files: Sequence[Path], settings: Settings) -> tuple[list[Path]
     return staged, rejected
 
 
-def run_ingest(files: Sequence[Path], settings: Settings, searcher: Any,
-               progress: Callable[[int, int, str], None] | None = None) -> list[list[str]]:
+def run_ingest(
+    files: Sequence[Path],
+    settings: Settings,
+    searcher: Any,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[list[str]]:
     """Ingest uploaded files and return one report row per file (Swedish status + reason)."""
     from index.ingest import ingest
 
@@ -58,14 +71,27 @@ def run_ingest(files: Sequence[Path], settings: Settings, searcher: Any,
             progress(p.files_done, max(p.files_total, 1), p.current or "")
 
     try:
-        result = ingest(staged, settings.corpus, settings.index, embedder=getattr(searcher, "embedder", None),
-                        progress=report)
-    except Exception as exc:  # noqa: BLE001 - reported per file in Swedish
+        result = ingest(
+            staged,
+            settings.corpus,
+            settings.index,
+            embedder=getattr(searcher, "embedder", None),
+            progress=report,
+        )
+    except Exception as exc:
         log.exception("ingest of %d uploaded files failed", len(staged))
-        return rows + [[p.name, STATUS_LABELS["rejected"], "0", friendly_error(exc)] for p in staged]
+        return rows + [
+            [p.name, STATUS_LABELS["rejected"], "0", friendly_error(exc)] for p in staged
+        ]
     for f in result.files:
-        rows.append([Path(f.path).name, STATUS_LABELS.get(f.status, f.status), str(f.chunks),
-                     _reason(f.status, f.reason)])
+        rows.append(
+            [
+                Path(f.path).name,
+                STATUS_LABELS.get(f.status, f.status),
+                str(f.chunks),
+                _reason(f.status, f.reason),
+            ]
+        )
     return rows
 
 
@@ -83,11 +109,21 @@ def document_rows(searcher: Any) -> list[list[str]]:
     """One row per indexed document (newest meeting first): file, kommun, nämnd, date, type, counts."""
     try:
         infos = searcher.documents()
-    except Exception:  # noqa: BLE001 - no index yet lists nothing
+    except Exception:
         log.info("no documents to list", exc_info=True)
         return []
-    return [[d.source_file, d.kommun or "", d.committee or "", d.date or "",
-             DOC_TYPE_LABELS.get(d.doc_type, d.doc_type), str(d.items), str(d.chunks)] for d in infos]
+    return [
+        [
+            d.source_file,
+            d.kommun or "",
+            d.committee or "",
+            d.date or "",
+            DOC_TYPE_LABELS.get(d.doc_type, d.doc_type),
+            str(d.items),
+            str(d.chunks),
+        ]
+        for d in infos
+    ]
 
 
 def filter_choices(searcher: Any) -> tuple[list[str], list[str]]:

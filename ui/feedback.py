@@ -8,7 +8,7 @@ import json
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.types import Answer
@@ -28,8 +28,16 @@ CREATE TABLE IF NOT EXISTS feedback (
 )
 """
 CSV_COLUMNS = (
-    "id", "created_at", "session_id", "rating", "comment",
-    "question", "answer", "citations", "mode", "answered",
+    "id",
+    "created_at",
+    "session_id",
+    "rating",
+    "comment",
+    "question",
+    "answer",
+    "citations",
+    "mode",
+    "answered",
 )
 
 
@@ -88,25 +96,38 @@ class FeedbackStore:
         """Store one judgement and return its id."""
         if rating not in (-1, 1):
             raise ValueError(f"rating must be 1 or -1, got {rating!r}")
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock, self._connect() as conn:
             cur = conn.execute(
                 "INSERT INTO feedback (created_at, session_id, rating, comment, question, answer,"
                 " citations, mode, answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (now, session_id, rating, comment.strip(), question, answer.text,
-                 citations_json(answer), answer.mode, int(answer.answered)),
+                (
+                    now,
+                    session_id,
+                    rating,
+                    comment.strip(),
+                    question,
+                    answer.text,
+                    citations_json(answer),
+                    answer.mode,
+                    int(answer.answered),
+                ),
             )
             return int(cur.lastrowid or 0)
 
     def add_comment(self, entry_id: int, comment: str) -> None:
         """Attach (or replace) the free-text comment of an earlier judgement."""
         with self._lock, self._connect() as conn:
-            conn.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment.strip(), entry_id))
+            conn.execute(
+                "UPDATE feedback SET comment = ? WHERE id = ?", (comment.strip(), entry_id)
+            )
 
     def entries(self) -> list[FeedbackEntry]:
         """Every judgement, oldest first."""
         with self._connect() as conn:
-            rows = conn.execute(f"SELECT {', '.join(CSV_COLUMNS)} FROM feedback ORDER BY id").fetchall()
+            rows = conn.execute(
+                f"SELECT {', '.join(CSV_COLUMNS)} FROM feedback ORDER BY id"
+            ).fetchall()
         return [
             FeedbackEntry(*row[:9], answered=bool(row[9]))  # type: ignore[arg-type]
             for row in rows
@@ -118,8 +139,20 @@ class FeedbackStore:
         writer = csv.writer(buf)
         writer.writerow(CSV_COLUMNS)
         for e in self.entries():
-            writer.writerow([e.id, e.created_at, e.session_id, e.rating, e.comment, e.question,
-                             e.answer, e.citations, e.mode, int(e.answered)])
+            writer.writerow(
+                [
+                    e.id,
+                    e.created_at,
+                    e.session_id,
+                    e.rating,
+                    e.comment,
+                    e.question,
+                    e.answer,
+                    e.citations,
+                    e.mode,
+                    int(e.answered),
+                ]
+            )
         return buf.getvalue()
 
     def export_csv(self, path: Path) -> Path:

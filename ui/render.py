@@ -120,8 +120,12 @@ def answer_html(text: str, turn: int, numbers: Iterable[int]) -> str:
         lines = para.splitlines()
         bullets = [ln for ln in lines if _BULLET.match(ln.strip())]
         if bullets and len(bullets) >= len(lines) - 1:  # a list, perhaps after one lead-in line
-            lead = "" if len(bullets) == len(lines) else f"<p>{_MARKER.sub(link, esc(lines[0]))}</p>"
-            items = "".join(f"<li>{_MARKER.sub(link, esc(_BULLET.sub('', b.strip())))}</li>" for b in bullets)
+            lead = (
+                "" if len(bullets) == len(lines) else f"<p>{_MARKER.sub(link, esc(lines[0]))}</p>"
+            )
+            items = "".join(
+                f"<li>{_MARKER.sub(link, esc(_BULLET.sub('', b.strip())))}</li>" for b in bullets
+            )
             out.append(f"{lead}<ul>{items}</ul>")
         else:
             out.append(f"<p>{_MARKER.sub(link, esc(para)).replace(chr(10), '<br>')}</p>")
@@ -143,8 +147,12 @@ def citation_line(c: Citation) -> str:
     head = ", ".join(p for p in (", ".join(c.diarienummer), c.item_title) if p) or c.source_file
     sect = section_label(c.section, c.paragraph)
     quote = " ".join(c.quote.split())
-    return f"[{c.number}] {head}" + (f" ({where})" if where else "") + (
-        f", {sect}" if sect else "") + (f': "{quote}"' if quote else "")
+    return (
+        f"[{c.number}] {head}"
+        + (f" ({where})" if where else "")
+        + (f", {sect}" if sect else "")
+        + (f': "{quote}"' if quote else "")
+    )
 
 
 def item_html(chunks: Sequence[Chunk], focus_chunk_id: str | None = None) -> str:
@@ -156,8 +164,10 @@ def item_html(chunks: Sequence[Chunk], focus_chunk_id: str | None = None) -> str
         '<div class="item-view">',
         f'<div class="item-head">{dnr_links(first.diarienummer)}</div>',
         f"<h3>{esc(first.item_title or 'Ärende utan rubrik')}</h3>",
-        f'<div class="card-meta">{esc(meeting_line(first))} · {esc(first.meeting.doc_type)}'
-        f" · {esc(first.source_file)}</div>",
+        (
+            f'<div class="card-meta">{esc(meeting_line(first))} · {esc(first.meeting.doc_type)}'
+            f" · {esc(first.source_file)}</div>"
+        ),
     ]
     last_section: str | None = None
     for c in chunks:
@@ -179,13 +189,17 @@ def paragraphs_html(text: str) -> str:
 
 def snippet(text: str, query: str, width: int = 160) -> str:
     """A window of `text` around the first query term, terms <mark>ed; plain start if none match."""
-    terms = [t for t in re.findall(r"[\wåäöÅÄÖ:/-]{3,}", query)]
-    flat = " ".join(_MARKDOWN.sub(" ", text).split())  # "### Bedömning" and "**x**" read as plain text
+    terms = re.findall(r"[\wåäöÅÄÖ:/-]{3,}", query)
+    flat = " ".join(_MARKDOWN.sub(" ", text).split())  # "### Rubrik" and "**x**" read as plain text
     lowered = flat.lower()
-    hits = [lowered.find(t.lower()) for t in terms]
-    hits = [h for h in hits if h >= 0]
+    hits = [h for h in (lowered.find(t.lower()) for t in terms) if h >= 0]
     start = max(0, min(hits) - width // 3) if hits else 0
-    window = flat[start : start + width]
+    end = min(len(flat), start + width)
+    # Cut at word boundaries, e.g. "… förvaltningschefen" rather than "… rvaltningschefen".
+    if start > 0 and " " in flat[start : start + 20]:
+        start = flat.index(" ", start) + 1
+    if end < len(flat) and " " in flat[end - 20 : end]:
+        end = flat.rindex(" ", 0, end)
     prefix = "… " if start > 0 else ""
-    suffix = " …" if start + width < len(flat) else ""
-    return prefix + highlight(window, terms) + suffix
+    suffix = " …" if end < len(flat) else ""
+    return prefix + highlight(flat[start:end], terms) + suffix
