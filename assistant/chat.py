@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from assistant import prompts
-from assistant.citations import Source, extract_citations, format_sources, ground_unmarked, number_hits
+from assistant.citations import DECISION_SECTIONS, Source, extract_citations, format_sources, ground_unmarked, number_hits
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
 from assistant.extractive import extractive_answer
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MODES = ("llm", "extractive")
+_ASKS_FOR_DECISION = re.compile(r"\bbeslut|\bdecid|\bdecision", re.I)
 CLOSEST_SOURCES = 3  # sources shown with a refusal
 
 
@@ -119,6 +121,8 @@ class Assistant:
             if key not in seen:
                 seen.add(key)
                 unique.append(hit)
+        if _ASKS_FOR_DECISION.search(query):  # "Vad beslutade ...?": the decision text goes first
+            unique.sort(key=lambda h: h.chunk.section not in DECISION_SECTIONS)
         return unique[: self.settings.context_chunks]
 
     def _refusal(self, question: str, query: str, hits: Sequence[Hit], language: str) -> str | None:

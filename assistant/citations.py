@@ -36,6 +36,8 @@ class Source:
 
 
 DECISION_SECTIONS = frozenset({"Beslut", "Förslag till beslut"})
+_DECISION_POINT = re.compile(r"^[ \t*-]*(\d{1,2}[.)]?[ \t]+)?[A-ZÅÄÖ][^\n]{0,200}(godkänn|beslut|överlämna|fastställ|"
+                             r"antar|antas|uppdra|föreslå|avslå|bevilja|anse)", re.M)
 
 
 def number_hits(hits: Sequence[Hit], query: str, max_chars: int) -> list[Source]:
@@ -45,8 +47,13 @@ def number_hits(hits: Sequence[Hit], query: str, max_chars: int) -> list[Source]
     """
     sources = []
     for i, hit in enumerate(hits, 1):
-        lead = hit.chunk.section in DECISION_SECTIONS
-        sources.append(Source(i, hit, excerpt(hit.chunk.text, "" if lead else query, max_chars)))
+        if hit.chunk.section in DECISION_SECTIONS:
+            text = hit.chunk.text
+            first_point = _DECISION_POINT.search(text)  # skip "§ 1014 / Dnr / title" furniture
+            shown = excerpt(text[first_point.start():] if first_point else text, "", max_chars)
+        else:
+            shown = excerpt(hit.chunk.text, query, max_chars)
+        sources.append(Source(i, hit, shown))
     return sources
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from assistant.citations import looks_like_instruction, make_citation
+from assistant.citations import DECISION_SECTIONS, looks_like_instruction, make_citation
 from assistant.prompts import EXTRACTIVE_INTRO
 from assistant.sentences import relevance, sentence_spans, terms, wants_number
 from assistant.types import Citation
 from index.types import Hit
 
 TABLE_PENALTY = 0.6
+DECISION_BONUS = 0.5
+_ASKS_FOR_DECISION = re.compile(r"\bbeslut|\bdecid|\bdecision", re.I)
+_DECISION_VERB = re.compile(r"godkänn|överlämna|fastställ|antas|uppdra|avslå|bevilja|anses|besvarad", re.I)
 NEAR_DUPLICATE = 0.7  # Jaccard overlap of content words above which two sentences say the same
 RANK_DECAY = 0.15  # a sentence from hit n loses 0.15 * (n - 1): retrieval order still counts
 
@@ -20,6 +24,7 @@ def extractive_answer(
 ) -> tuple[str, tuple[Citation, ...]]:
     """Answer text of quoted sentences with [n] markers (n = position in `hits`) and their citations."""
     query_terms, number = terms(question), wants_number(question)
+    decisions = bool(_ASKS_FOR_DECISION.search(question))
     candidates: list[tuple[float, int, int, str]] = []  # (score, hit number, start, sentence)
     for n, hit in enumerate(hits[:max_chunks], 1):
         text = hit.chunk.text
@@ -28,8 +33,10 @@ def extractive_answer(
             if looks_like_instruction(sentence) or len(sentence) > 600:
                 continue
             score = relevance(query_terms, sentence, number) - RANK_DECAY * (n - 1)
-            if "\t" in sentence:  # a table row or header: quotable, but prose explains better
-                score *= TABLE_PENALTY
+            if decisions and hit.chunk.section in DECISION_SECTIONS and _DECISION_VERB.search(sentence):
+                score += DECISION_BONUS  # "Vad beslutade ...?" is answered by the decision points
+            if "\t" in sentence or sentence.rstrip()[-1] not in ".!?":
+                score *= TABLE_PENALTY  # table rows and headings are quotable, but prose explains better
             if score > 0:
                 candidates.append((score, n, span.start, sentence))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))

@@ -74,7 +74,7 @@ def machine() -> dict[str, Any]:
                    if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 ** 2, 1),
             "python": platform.python_version(), "platform": platform.platform(),
-            "load_avg_start": list(os.getloadavg())}
+            "load_avg_start": [round(x, 2) for x in os.getloadavg()]}
 
 
 def _free_port() -> int:
@@ -171,7 +171,7 @@ def run_bench(config: BenchConfig, progress: Progress | None = None) -> dict[str
     finally:
         if not (config.keep or config.work_dir):
             shutil.rmtree(work, ignore_errors=True)
-    result["machine"]["load_avg_end"] = list(os.getloadavg())
+    result["machine"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["verdicts"] = verdicts(result)
     write_outputs(result, config.out_dir)

@@ -14,8 +14,8 @@ def _ms(value: float | None) -> str:
 
 def search_rows(result: dict[str, Any]) -> list[str]:
     rows = ["| N chunks | store | hybrid p50 / p95 ms | dense p50 / p95 ms | BM25 p50 / p95 ms | "
-            "query embed p50 ms | peak RSS MB |",
-            "|---:|---|---:|---:|---:|---:|---:|"]
+            "query embed p50 ms | hybrid, query vector ready, p50 / p95 ms | peak RSS MB |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|"]
     for n in sorted(result.get("search", {}), key=int):
         level = result["search"][n]
         for store in ("embedded", "server"):
@@ -26,8 +26,10 @@ def search_rows(result: dict[str, Any]) -> list[str]:
             rss = _ms(fig["peak_rss_mb"])
             if store == "server" and fig.get("server_peak_rss_mb"):
                 rss += f" (+ server {_ms(fig['server_peak_rss_mb'])})"
+            ready = fig.get("index_only", {}).get("hybrid")
+            ready_cell = f"{_ms(ready['p50_ms'])} / {_ms(ready['p95_ms'])}" if ready else "–"
             rows.append(f"| {int(n):,} | {store} | ".replace(",", " ") + " | ".join(cells)
-                        + f" | {_ms(fig['embed_query']['p50_ms'])} | {rss} |")
+                        + f" | {_ms(fig['embed_query']['p50_ms'])} | {ready_cell} | {rss} |")
     return rows
 
 

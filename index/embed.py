@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from corpus.types import Chunk
 from index.errors import EmbeddingBackendError
 from index.settings import IndexSettings
 
@@ -24,6 +26,48 @@ class Embedder(Protocol):
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]: ...
 
     def embed_query(self, text: str) -> list[float]: ...
+
+
+# Bump when passage_text changes: an index embedded with another format is re-embedded on ingest.
+PASSAGE_FORMAT = 3
+_MARKUP = re.compile(r"\*{1,3}|^#{1,6}\s*|(?<=\s)[-=_]{3,}(?=\s)|^[-=_]{3,}", re.MULTILINE)
+
+
+_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+           "november", "december")
+
+
+def spoken_date(iso: str | None) -> str | None:
+    """"2023-06-13" -> "13 juni 2023", the way a question names it ("sammanträdet i juni 2023")."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not match or not 1 <= int(match[2]) <= 12:
+        return iso
+    return f"{int(match[3])} {_MONTHS[int(match[2]) - 1]} {match[1]}"
+
+
+def passage_header(chunk: Chunk) -> str:
+    """Context line: "Lokalbehovsplan 2020-2029 · Beslut · Socialnämnden, Botkyrka, 18 februari 2020".
+
+    A chunk of a long report says "planen" or "nämnden" without naming them, and no chunk names
+    its kommun; the ärende title, section and meeting give the encoder what the text leaves implicit.
+    """
+    meeting = ", ".join(filter(None, [chunk.meeting.committee, chunk.meeting.kommun, spoken_date(chunk.meeting.date)]))
+    return " · ".join(filter(None, [chunk.item_title, chunk.section, meeting]))
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What the encoder sees for a chunk: the header line, then the text without markdown noise.
+
+    Chunk.text stays verbatim (it is quoted in answers); only the encoder's copy is cleaned:
+    "**5****Omvärldsanalys (SN 2020:66)****Beslut**" -> "5 Omvärldsanalys (SN 2020:66) Beslut",
+    table rules ("---\t-------") and heading hashes go, tabs become spaces.
+    """
+    body = _MARKUP.sub(" ", chunk.text).replace("\t", " ")
+    body = re.sub(r"[ \u00a0]{2,}", " ", body)
+    body = re.sub(r"^ +| +$", "", body, flags=re.MULTILINE)
+    body = re.sub(r"\n\s*\n+", "\n", body).strip()
+    header = passage_header(chunk)
+    return f"{header}\n{body}" if header else body
 
 
 @lru_cache(maxsize=2)

@@ -24,7 +24,7 @@ from corpus.parse import discover_files, parse_file
 from corpus.settings import CorpusSettings
 from corpus.types import Chunk
 from index.catalog import Catalog, FileEntry
-from index.embed import Embedder, make_embedder
+from index.embed import PASSAGE_FORMAT, Embedder, make_embedder, passage_text
 from index.errors import IndexBusyError, IndexNotBuiltError
 from index.keyword import KeywordIndex, keyword_text
 from index.settings import IndexSettings
@@ -106,6 +106,7 @@ class _Run:
         self.catalog = Catalog(index_dir(settings))
         self.store = VectorStore(settings, embedder.name)
         self.embedded = 0
+        self.reembed = False  # True: stored vectors are of an older passage format, embed every chunk again
         self.encoder_seconds = 0.0
         self.files_done = 0
         self.files_total = 0
@@ -134,7 +135,7 @@ class _Run:
         Chunk ids include the document hash, so an edited file gets all-new ids; its unchanged
         passages still reuse the stored vector of the same embedding text (found by text hash).
         """
-        have = self.store.existing_ids([c.chunk_id for c in chunks])
+        have = set() if self.reembed else self.store.existing_ids([c.chunk_id for c in chunks])
         todo = [c for c in chunks if c.chunk_id not in have]
         reuse = [c for c in chunks if c.chunk_id in have]
         if reuse:
@@ -206,9 +207,13 @@ class _Run:
 
 
 def embedding_text(chunk: Chunk) -> str:
-    """What the encoder sees: the ärende title and section give a short chunk its context."""
-    head = " – ".join(filter(None, [chunk.item_title, chunk.section]))
-    return f"{head}\n{chunk.text}" if head else chunk.text
+    """What the encoder sees (index.embed.passage_text): context header + cleaned chunk text."""
+    return passage_text(chunk)
+
+
+def index_layout(corpus: CorpusSettings) -> str:
+    """What decides the chunks and their vectors besides the files: "chunks=900/120 passage=2"."""
+    return f"chunks={corpus.chunk_size}/{corpus.chunk_overlap} passage={PASSAGE_FORMAT}"
 
 
 def text_hash(chunk: Chunk) -> str:
@@ -257,6 +262,13 @@ def _ingest_locked(paths: Sequence[Path] | None, corpus: CorpusSettings, index: 
                     catalog.get_meta("embedder"), run.embedder.name)
         known = {path: _forget_hash(entry) for path, entry in known.items()}
     catalog.set_meta("embedder", run.embedder.name)
+    layout = index_layout(corpus)
+    if known and catalog.get_meta("layout") != layout:
+        # Other chunk sizes or another passage format: unchanged files are chunked and embedded anew.
+        # The new layout is recorded only after the run, so a killed run starts over next time.
+        log.warning("index was built with layout %s; re-indexing every file for %s", catalog.get_meta("layout"), layout)
+        known = {path: _forget_hash(entry) for path, entry in known.items()}
+        run.reembed = True
     # A killed run leaves dirty=1; a new or wiped Chroma shows up as a count mismatch.
     if catalog.get_meta("dirty") == "1" or run.store.count() != catalog.chunk_count():
         run.reconcile()
@@ -297,6 +309,7 @@ def _ingest_locked(paths: Sequence[Path] | None, corpus: CorpusSettings, index: 
     tick = time.perf_counter()
     run.rebuild_keyword()
     timings["keyword"] = time.perf_counter() - tick
+    catalog.set_meta("layout", layout)
     catalog.set_meta("dirty", "0")
     report = IngestReport(tuple(results), len(catalog.chunk_ids()), run.embedded,
                           time.perf_counter() - started, run.encoder_seconds, catalog.generation(), timings)

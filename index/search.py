@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 METHODS = ("hybrid", "dense", "keyword")
 DECISION_SECTIONS = frozenset({"Beslut", "Förslag till beslut"})
+SUMMARY_SECTIONS = DECISION_SECTIONS | {"Sammanfattning"}
 # Inside one ärende, the decision answers "what happened in SN/2023:144?" best, then the summary.
 _SECTION_ORDER = {"Beslut": 0, "Förslag till beslut": 1, "Sammanfattning": 2, "Ärendet": 3}
 _PARAGRAPH_QUERY = re.compile(r"§\s?(\d{1,4})\b")
@@ -187,6 +188,7 @@ class Searcher:
         else:
             fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in keyword]], self.settings.rrf_k,
                                            weights=(1.0, self.settings.keyword_weight))
+            fused = self._boost_summaries(table, fused)
             exact = self._exact(table, query, mask, fused)
             exact_ids = {cid for cid, _ in exact}
             ranked = [(cid, score, "exact") for cid, score in exact]
@@ -213,6 +215,15 @@ class Searcher:
             rows = rows_of[mask]
             keyword_mask[rows[rows >= 0]] = True
         return [(cid, s) for cid, s in keyword.search(query, n, keyword_mask) if cid in table.by_id]
+
+    def _boost_summaries(self, table: _Table, fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Raise decision and summary chunks by settings.summary_boost; equal scores keep the fused order."""
+        boost = self.settings.summary_boost
+        if not boost:
+            return fused
+        boosted = [(cid, score * (1 + boost) if table.chunks[table.by_id[cid]].section in SUMMARY_SECTIONS
+                     else score) for cid, score in fused]
+        return sorted(boosted, key=lambda cs: -cs[1])
 
     def _exact(self, table: _Table, query: str, mask: np.ndarray | None,
                fused: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:

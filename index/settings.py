@@ -28,4 +28,9 @@ class IndexSettings(BaseModel):
     keyword_weight: float = Field(
         1.0, description="Weight w of the BM25 list in the fusion (the dense list has weight 1)."
     )
+    summary_boost: float = Field(
+        0.0,
+        description="Hybrid search: fused score x (1 + boost) for Beslut / Förslag till beslut / Sammanfattning "
+                    "chunks, the ärende's own statement of what was decided, over background and attachments.",
+    )
     embed_batch_size: int = Field(32, description="Passages per encoder call during ingest.")

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, make_chunk
 from fakes import FakeChatModel, HashEmbedder, ListSearcher
 
 from assistant.chat import Assistant
@@ -277,9 +277,7 @@ def test_upload_reports_added_unchanged_replaced_and_rejected(tmp_path: Path) ->
         for r in run_ingest([sample, uploads / "tom.txt", uploads / "bild.png"], settings, holder)
     }
     assert first[TYRESO][1] == "Tillagd" and int(first[TYRESO][2]) > 0
-    assert first["tom.txt"][1] == "Avvisad" and first["tom.txt"][3].startswith(
-        "Filen kunde inte läsas in"
-    )
+    assert first["tom.txt"][1:] == ["Avvisad", "0", "Filen kunde inte läsas in: filen är tom."]
     assert first["bild.png"][1] == "Avvisad" and "PDF, DOCX eller TXT" in first["bild.png"][3]
     assert run_ingest([sample], settings, holder)[0][1] == "Oförändrad"
     sample.write_text(sample.read_text(encoding="utf-8") + "\n\nTillägg.\n", encoding="utf-8")
@@ -358,3 +356,15 @@ def test_snippet_cuts_at_word_boundaries_and_marks_the_term() -> None:
         "Slut.",
         "kommunen.",
     }
+
+
+def test_case_decision_drops_repeated_headings() -> None:
+    chunk = make_chunk(
+        "01 Förvaltningschefen informerar (SN 2023:00007)\nBeslut\nSocialnämnden har tagit del av informationen.",
+        "c-sn-2023-7",
+        dnr=("SN/2023:7",),
+        section="Beslut",
+        title="Förvaltningschefen informerar",
+    )
+    (entry,) = case_entries([chunk])
+    assert entry.decision_text() == "Socialnämnden har tagit del av informationen."

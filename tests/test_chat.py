@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,40 @@ def test_extractive_follow_up_uses_the_standalone_query(chat_chunks, chat_settin
     first = assistant.answer(QUESTION, mode="extractive")
     second = assistant.answer("och vad berodde det på?", [Turn(QUESTION, first)], mode="extractive")
     assert second.answered and "vakanta tjänster" in second.text
+
+
+# --- end to end on the real index of the bundled corpus (e5 + Chroma + BM25) -------------------
+
+
+@pytest.mark.slow
+def test_extractive_answer_over_the_bundled_corpus(e5_index, e5_searcher):
+    answer = Assistant(e5_searcher, None, e5_index.chat).answer(QUESTION, mode="extractive")
+    assert answer.answered and "78,5 miljoner kronor" in answer.text
+    assert any(d.endswith(":554") for c in answer.citations for d in c.diarienummer)
+    sources = {h.chunk.chunk_id: h.chunk.text for h in answer.sources}
+    assert all(c.quote in sources[c.chunk_id] for c in answer.citations)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    "Hur stort överskott hade socialnämnden i Huddinge 2022?",
+    "Vad är huvudstaden i Frankrike?",
+    "Vad står det i § 1015 i Tyresös protokoll från februari 2019?",
+])
+def test_unanswerable_questions_are_refused_over_the_bundled_corpus(e5_index, e5_searcher, question):
+    answer = Assistant(e5_searcher, FakeChatModel(), e5_index.chat).answer(question)
+    assert not answer.answered and answer.sources
+
+
+@pytest.mark.slow
+def test_cli_ask_json_prints_the_answer(e5_index):
+    import json
+    import subprocess
+    import sys
+
+    env = {"NAMND_DATA_DIR": str(e5_index.data_dir), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "ui.cli", "ask", QUESTION, "--mode", "extractive", "--json"],
+                         capture_output=True, text=True, env=env, timeout=300, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    record = json.loads(out.stdout)
+    assert record["answered"] and record["mode"] == "extractive" and record["citations"][0]["quote"]

@@ -48,3 +48,8 @@ def test_near_duplicate_sentences_are_quoted_once():
     second = make_chunk("Socialnämnden redovisar ett överskott på 78,5 miljoner kronor vilket motsvarar 11 procent.", "b")
     text, citations = extractive_answer("Hur stort överskott hade socialnämnden 2022?", _hits([first, second]), "sv")
     assert text.count("78,5") == 1 and len(citations) == 1
+
+
+def test_decision_question_quotes_the_decision_points(chat_chunks):
+    text, citations = extractive_answer("Vad beslutade nämnden i § 1014?", _hits(chat_chunks[3:]), "sv")
+    assert "godkänns" in text and citations[0].paragraph == "§ 1014"

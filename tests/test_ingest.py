@@ -200,3 +200,28 @@ def test_open_searcher_sees_vectors_from_an_ingest_in_another_process(settings, 
     assert done.stdout.strip().endswith("done"), done.stderr[-2000:]
     hits = searcher.search("socialnämnden", filters=june, method="dense")
     assert hits and {h.chunk.source_file for h in hits} == {MEDIUM}
+
+
+def test_new_chunk_size_rechunks_unchanged_files(settings, docs: Path, hash_embedder) -> None:
+    first = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    smaller = settings.corpus.model_copy(update={"chunk_size": 450, "chunk_overlap": 60})
+    second = ingest([docs], smaller, settings.index, embedder=hash_embedder)
+    assert second.counts()["replaced"] == 2 and second.chunks_total > first.chunks_total
+    in_catalog, in_store = _consistent(settings)
+    assert in_catalog == in_store
+    third = ingest([docs], smaller, settings.index, embedder=hash_embedder)
+    assert third.counts()["unchanged"] == 2 and third.embedded == 0
+
+
+def test_new_passage_format_reembeds_every_chunk(settings, docs: Path, hash_embedder, monkeypatch) -> None:
+    import index.ingest as ingest_module
+
+    first = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    monkeypatch.setattr(ingest_module, "PASSAGE_FORMAT", ingest_module.PASSAGE_FORMAT + 1)
+    monkeypatch.setattr(ingest_module, "passage_text", lambda chunk: "v2 " + chunk.text)
+    second = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    # Same chunk ids, but every stored vector is of the old format and must be replaced.
+    assert second.counts()["replaced"] == 2 and second.embedded == first.chunks_total
+    stored = VectorStore(settings.index, "hash-64").vectors([next(iter(_consistent(settings)[0]))])
+    chunk = Catalog(Path(settings.index.path)).chunks(list(stored))[0]
+    assert next(iter(stored.values())) == pytest.approx(hash_embedder.embed_documents(["v2 " + chunk.text])[0])

@@ -150,6 +150,7 @@ def test_chat_answer_sources_citation_follow_up_copy_and_feedback(
     assert card.locator(".card-section").inner_text().strip()
     assert card.locator(".card-quote mark").count() == 1  # the quote, inside its surrounding text
     SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.evaluate("window.scrollTo(0, 0)")  # header, answer and the first cards in one picture
     pg.screenshot(path=str(SHOTS / "chat.png"), full_page=False)
 
     # A click on the card opens the whole ärende with the cited passage marked.
@@ -411,6 +412,7 @@ def test_login_guards_the_app_when_credentials_are_set(
         pg.get_by_role("button", name="Logga in").click()
         pg.wait_for_timeout(1000)
         assert pg.locator("#question").count() == 0
+        pg.locator("input[type=text]").fill("revisor")  # the form is cleared after a failed try
         pg.locator("input[type=password]").fill("hemligt")
         pg.get_by_role("button", name="Logga in").click()
         pg.wait_for_selector("#question textarea")

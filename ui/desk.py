@@ -89,13 +89,27 @@ class CaseEntry:
     def decision_text(self) -> str:
         """The Beslut (or else Förslag till beslut) text, duplicates dropped, in document order."""
         for wanted in DECISION_SECTIONS:
-            texts = [c.text for c in self.chunks if c.section == wanted]
+            texts = [_without_headings(c) for c in self.chunks if c.section == wanted]
             if texts:
-                return "\n\n".join(dict.fromkeys(texts))
+                return "\n\n".join(dict.fromkeys(t for t in texts if t))
         return ""
 
     def decision_label(self) -> str:
         return next((s for s in DECISION_SECTIONS if any(c.section == s for c in self.chunks)), "")
+
+
+def _without_headings(chunk: Chunk) -> str:
+    """Chunk text minus repeated heading lines, e.g. "01 Förvaltningschefen informerar (SN 2023:00007)"
+    and "Beslut", which the timeline already shows."""
+    title = (chunk.item_title or "").lower()
+    lines = chunk.text.splitlines()
+    kept = [
+        ln
+        for ln in lines
+        if ln.strip() != (chunk.section or "")
+        and not (title and title in ln.lower() and len(ln) < len(title) + 40)
+    ]
+    return "\n".join(kept).strip() or chunk.text
 
 
 def case_entries(chunks: Sequence[Chunk]) -> list[CaseEntry]:

@@ -97,12 +97,37 @@ def run_ingest(
 
 def _reason(status: str, reason: str | None) -> str:
     if status == "rejected":
-        return f"Filen kunde inte läsas in: {reason}" if reason else "Filen kunde inte läsas in."
+        return f"Filen kunde inte läsas in: {swedish_reason(reason)}"
     if status == "unchanged":
         return "Samma innehåll finns redan i arkivet."
     if status == "replaced":
         return "En tidigare version ersattes."
-    return reason or ""
+    return ""
+
+
+# Ingest and parse errors are written for the log (English); administrators read these.
+REASONS = (
+    ("is empty", "filen är tom."),
+    (
+        "contains no text",
+        "filen innehåller ingen text (en inskannad PDF behöver tolkas med OCR först).",
+    ),
+    ("No text to index", "filen innehåller ingen text att lägga in."),
+    ("binary", "filen är inte text; spara den som PDF, DOCX eller TXT."),
+    ("not a readable PDF", "PDF-filen går inte att läsa; exportera eller ladda ner den igen."),
+    ("not a readable .docx", "Word-filen går inte att läsa; spara om den i Word."),
+    ("unsupported type", "filtypen stöds inte; ladda upp PDF, DOCX eller TXT."),
+    ("MB limit", "filen är för stor."),
+    ("repeats the text of", "filen har samma text som en fil som redan finns i arkivet."),
+)
+
+
+def swedish_reason(reason: str | None) -> str:
+    """A Swedish explanation of an ingest rejection; unknown reasons are shown as written."""
+    for needle, text in REASONS:
+        if reason and needle in reason:
+            return text
+    return reason or "okänt fel."
 
 
 def document_rows(searcher: Any) -> list[list[str]]:
