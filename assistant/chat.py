@@ -13,11 +13,16 @@ from assistant.citations import DECISION_SECTIONS, Source, extract_citations, fo
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
 from assistant.extractive import extractive_answer
+from assistant.glossary import swedish_view
+from assistant.intent import question_intent
 from assistant.question_language import question_language
 from assistant.llm import ChatModel, Message, make_chat_model
-from assistant.refusal import CorpusScope, best_similarity, has_exact_match, out_of_scope, term_coverage
+from assistant.refusal import (
+    CorpusScope, best_similarity, has_exact_match, missing_topic_share, out_of_scope, term_coverage,
+)
 from assistant.settings import ChatSettings
 from assistant.types import Answer, FinalEvent, SourcesEvent, StreamEvent, TokenEvent, Turn
+from corpus.metadata import find_diarienummer
 from corpus.types import Meeting
 from index.types import Hit, SearchFilters
 
@@ -26,7 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MODES = ("llm", "extractive")
-_ASKS_FOR_DECISION = re.compile(r"\bbeslut|\bdecid|\bdecision", re.I)
+_PARAGRAPH = re.compile(r"§\s?(\d{1,4})\b")
 CLOSEST_SOURCES = 3  # sources shown with a refusal
 
 
@@ -94,7 +99,7 @@ class Assistant:
         if filters is None and history:
             filters = history[-1].filters  # follow-ups keep the conversation's filters
         llm = self._llm if self.settings.condense_with_llm else None
-        query = condense(question, history, llm)
+        query = condense(question, history, llm, language)
         hits = self._retrieve(query, filters)
         yield SourcesEvent(tuple(hits), query)
         base = Answer("", (), language, False, mode, tuple(hits), query, notice)
@@ -121,8 +126,9 @@ class Assistant:
             if key not in seen:
                 seen.add(key)
                 unique.append(hit)
-        if _ASKS_FOR_DECISION.search(query):  # "Vad beslutade ...?": the decision text goes first
+        if question_intent(query).decision:  # "Vad beslutade ...?": the decision text goes first
             unique.sort(key=lambda h: h.chunk.section not in DECISION_SECTIONS)
+        unique.sort(key=lambda h: not _carries_reference(query, h))  # the case the question names first
         return unique[: self.settings.context_chunks]
 
     def _refusal(self, question: str, query: str, hits: Sequence[Hit], language: str) -> str | None:
@@ -134,11 +140,14 @@ class Assistant:
         if has_exact_match(hits):
             return None
         similarity = best_similarity(hits)
-        coverage = term_coverage(query, hits)
+        # English words never occur in the Swedish documents: judge coverage on their Swedish terms.
+        coverage = term_coverage(query if language == "sv" else swedish_view(question), hits)
+        absent = missing_topic_share(query if language == "sv" else swedish_view(question), hits)
         if (similarity is not None and similarity < self.settings.min_relevance) or (
             coverage < self.settings.min_term_coverage
-        ):
-            log.info("Refusing %r: similarity %s, term coverage %.2f", query, similarity, coverage)
+        ) or absent >= self.settings.max_missing_topic_share:
+            log.info("Refusing %r: similarity %s, term coverage %.2f, topic words missing %.2f",
+                     query, similarity, coverage, absent)
             return prompts.NO_EVIDENCE[language]
         return None
 
@@ -152,7 +161,7 @@ class Assistant:
         return replace(base, text=text, citations=citations, answered=True, mode="extractive", notice=notice)
 
     def _generate(self, base: Answer, question: str, query: str, hits: Sequence[Hit]) -> Iterator[StreamEvent]:
-        sources = number_hits(hits, query, self.settings.source_chars)
+        sources = number_hits(hits[: self.settings.prompt_chunks], query, self.settings.source_chars)
         messages = build_messages(question, query, sources, base.language)
         pieces: list[str] = []
         try:
@@ -190,6 +199,15 @@ def check_answer(base: Answer, raw: str, sources: Sequence[Source]) -> Answer:
         log.info("Ungrounded LLM answer withheld: %r", raw[:200])
         return replace(base, text=prompts.UNGROUNDED[base.language], sources=closest)
     return replace(base, text=text, citations=citations, answered=True)
+
+
+def _carries_reference(query: str, hit: Hit) -> bool:
+    """Whether `hit` carries a diarienummer or § the query names ("SN/2023:144", "§ 1014")."""
+    chunk = hit.chunk
+    if any(dnr in chunk.diarienummer for dnr in find_diarienummer(query)):
+        return True
+    paragraph = (chunk.paragraph or "").replace("\xa0", " ")
+    return bool(paragraph) and any(paragraph == f"§ {int(n)}" for n in _PARAGRAPH.findall(query))
 
 
 def _is_refusal(text: str) -> bool:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.glossary import with_swedish_terms
 from assistant.prompts import CONDENSE_SV
 
 if TYPE_CHECKING:
@@ -40,42 +41,42 @@ _LEADING = frozenset(
     did does do was were is the""".split()
 )
 _AUXILIARY = frozenset("hade har är var blev blir fick får did does do was were is".split())
-# A few English words mapped to the Swedish the documents use, so keyword search finds them.
-GLOSSARY = {
-    "surplus": "överskott", "deficit": "underskott", "budget": "budget", "decision": "beslut",
-    "decided": "beslut", "annual report": "verksamhetsberättelse", "internal control": "internkontroll",
-    "social welfare committee": "socialnämnden", "social services committee": "socialnämnden",
-    "social services": "socialtjänst", "costs": "kostnader", "cost": "kostnader", "result": "resultat",
-    "staff": "personal", "sick leave": "sjukfrånvaro", "home care": "hemtjänst", "audit": "granskning",
-    "children": "barn", "placements": "placeringar", "economic assistance": "ekonomiskt bistånd",
-    "motion": "motion", "meeting": "sammanträde", "chair": "ordförande", "secretary": "sekreterare",
-    "survey": "undersökning", "user survey": "brukarundersökning", "financial assistance": "ekonomiskt bistånd",
-    "case number": "diarienummer", "grant": "statsbidrag", "housing first": "bostad först",
-    "internal control plan": "internkontrollplan", "forecast": "prognos", "interim report": "delårsrapport",
-    "committee": "nämnd", "employer": "arbetsgivare", "homeless": "hemlöshet",
-}
 
 
-def condense(question: str, history: Sequence[Turn], llm: ChatModel | None = None) -> str:
+def condense(question: str, history: Sequence[Turn], llm: ChatModel | None = None,
+             language: str | None = None) -> str:
     """A standalone search query for `question` given the conversation so far.
 
     E.g. after "Hur stort överskott hade socialnämnden 2022?":
     "och året innan?" -> "Hur stort överskott hade socialnämnden 2021?";
     "vad berodde det på?" -> "Vad var orsaken till överskott socialnämnden 2022?".
+    English questions (language None or "en") get Swedish search terms appended.
     """
     question = question.strip()
     if not history:
-        return with_glossary(question)
+        return with_glossary(question, language)
     previous = history[-1].answer.search_query or history[-1].question
     rewritten = rewrite(question, previous)
     if rewritten is not None:
-        return with_glossary(rewritten)
-    words = question.rstrip("?!. ").split()
-    if _ANAPHORA.search(question) or len(words) <= 3:
+        return with_glossary(rewritten, language)
+    if _ANAPHORA.search(question) or _continues(question):
         # Refers back without a pattern we know: ask the LLM if allowed, else carry the subject.
         from_llm = _condense_with_llm(question, history, llm) if llm is not None else None
-        return with_glossary(from_llm or f"{question.rstrip()} ({subject(previous)})")
-    return with_glossary(question)
+        return with_glossary(from_llm or f"{question.rstrip()} ({subject(previous)})", language)
+    return with_glossary(question, language)
+
+
+def _continues(question: str) -> bool:
+    """A short question that names no year, dnr or § of its own continues the conversation.
+
+    "Vad användes pengarna till?" after a question about a 2022 statsbidrag is about that
+    statsbidrag; "Vad beslutade socialnämnden om internkontrollplanen 2023?" stands alone.
+    """
+    words = question.rstrip("?!. ").split()
+    if len(words) <= 3:
+        return True
+    own_reference = _YEAR.search(question) or "§" in question or re.search(r"\b[A-ZÅÄÖ]{2,5}[ /]\d{4}:\d", question)
+    return len(words) <= 6 and not own_reference
 
 
 def rewrite(question: str, previous: str) -> str | None:
@@ -120,13 +121,9 @@ def subject(query: str) -> str:
     return " ".join(kept) or query.strip().rstrip("?")
 
 
-def with_glossary(query: str) -> str:
-    """English queries get the Swedish terms of GLOSSARY appended, in parentheses."""
-    lowered = query.lower()
-    extra = [sv for en, sv in GLOSSARY.items() if re.search(rf"\b{en}\b", lowered) and sv not in lowered]
-    if not extra:
-        return query
-    return f"{query} ({' '.join(dict.fromkeys(extra))})"
+def with_glossary(query: str, language: str | None = None) -> str:
+    """English queries get the Swedish terms of the glossary appended, in parentheses; Swedish ones are kept."""
+    return query if language == "sv" else with_swedish_terms(query)
 
 
 def _condense_with_llm(question: str, history: Sequence[Turn], llm: ChatModel) -> str | None:

@@ -4,63 +4,181 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from assistant.citations import DECISION_SECTIONS, looks_like_instruction, make_citation
-from assistant.prompts import EXTRACTIVE_INTRO
-from assistant.sentences import relevance, sentence_spans, terms, wants_number
+from assistant.glossary import gloss_decision_verbs
+from assistant.intent import Intent, question_intent
+from assistant.prompts import EXTRACTIVE_INTRO, EXTRACTIVE_LEADS
+from assistant.sentences import relevance, sentence_spans, terms
 from assistant.types import Citation
+from corpus.metadata import find_diarienummer
 from index.types import Hit
 
 TABLE_PENALTY = 0.6
+FURNITURE_PENALTY = 0.3  # agenda lines "5****Omvärldsanalys 2021-2024 (SN 2020:66)****Beslut"
 DECISION_BONUS = 0.5
-_ASKS_FOR_DECISION = re.compile(r"\bbeslut|\bdecid|\bdecision", re.I)
-_DECISION_VERB = re.compile(r"godkänn|överlämna|fastställ|antas|uppdra|avslå|bevilja|anses|besvarad", re.I)
+FEATURE_BONUS = 0.35  # the sentence holds what the question asks for: an amount, a date, a name ...
+_DECISION_VERB = re.compile(
+    r"godkänn|överlämna|fastställ|antas|antar|uppdra|avslå|bevilja|anses|besvarad|tar del av|tagit del av"
+    r"|lägg(er|s) till handlingarna|föreslår|föreslås|återbetala", re.I)
 NEAR_DUPLICATE = 0.7  # Jaccard overlap of content words above which two sentences say the same
 RANK_DECAY = 0.15  # a sentence from hit n loses 0.15 * (n - 1): retrieval order still counts
+LIST_CARRY = 0.8  # a list line with no query words inherits 80 % of its lead-in sentence's relevance
+OTHER_CASE_SHARE = 0.75  # a sentence from another ärende than the best one must score 75 % of it
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_AMOUNT = re.compile(r"\d+[,.]\d+|\b\d{1,3}(?: \d{3})+\b|%|\b(?!(?:19|20)\d\d\b)\d+\b")
+_MONTH = r"(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)"
+_DATE = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}} {_MONTH}\b|\b{_MONTH} \d{{4}}\b", re.I)
+_NAME = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)? [A-ZÅÄÖ][a-zåäöéü]{2,}\b|\b[A-ZÅÄÖ]{3,} [A-ZÅÄÖ]{3,}\b")
+_PLACE = re.compile(r"\bplats\b|\blokal\b|\b\w+(väg|vägen|gata|gatan|torg|torget)\s+\d+", re.I)
+_FURNITURE = re.compile(r"\*{3,}|^\d{1,2}\s+\S.*\([A-ZÅÄÖ]{2,5}[ /]\d{4}:\d+\)$")
+_CAUSAL = re.compile(r"\b(beror|berodde|på grund av|kopplat till|till följd av|orsak\w*|förklaras|främst|eftersom"
+                     r"|därför att|pga)\b", re.I)
+_CARRIED = re.compile(r"\s*\(([^()]*)\)\s*$")  # "Vad användes pengarna till? (statsbidrag 2022)"
+OWN_WEIGHT = 1.0  # a follow-up's own words count extra beside the subject carried over from the last turn
+_COMPARES = re.compile(r"\bjämför|\brespektive\b|\bmellan\b|\bcompar|\bversus\b|\beller\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    score: float
+    number: int  # 1-based position of the hit
+    start: int
+    sentence: str
 
 
 def extractive_answer(
-    question: str, hits: Sequence[Hit], language: str, max_sentences: int = 3, max_chunks: int = 3
+    question: str, hits: Sequence[Hit], language: str, max_sentences: int = 3, max_chunks: int = 4
 ) -> tuple[str, tuple[Citation, ...]]:
-    """Answer text of quoted sentences with [n] markers (n = position in `hits`) and their citations."""
-    query_terms, number = terms(question), wants_number(question)
-    decisions = bool(_ASKS_FOR_DECISION.search(question))
-    candidates: list[tuple[float, int, int, str]] = []  # (score, hit number, start, sentence)
-    for n, hit in enumerate(hits[:max_chunks], 1):
-        text = hit.chunk.text
+    """Answer text of quoted sentences with [n] markers (n = position in `hits`) and their citations.
+
+    Sentences are scored by the question's words, plus what the question asks for (`Intent`):
+    an amount for "Hur mycket ...?", a date for "När ...?", a name for "Vem ...?", the decision
+    points for "Vad beslutade ...?". A dnr or § question gets a first line stating it.
+    """
+    intent = question_intent(question)
+    candidates = _candidates(question, hits[:max_chunks], intent, language)
+    chosen = _choose(candidates, hits, max_sentences, comparing=_compares(question))
+    if not chosen:
+        return "", ()
+    chosen.sort(key=lambda c: (c.number, c.start))  # read in source order
+    lines = [EXTRACTIVE_INTRO.get(language, EXTRACTIVE_INTRO["sv"])]
+    lead = _lead(intent, chosen, hits, language)
+    if lead:
+        lines.append(lead)
+    citations: dict[int, Citation] = {}
+    for c in chosen:
+        line = f"- »{' '.join(c.sentence.split())}« [{c.number}]"
+        gloss = gloss_decision_verbs(c.sentence) if language == "en" else None
+        lines.append(f"{line} ({gloss})" if gloss else line)
+        citations.setdefault(c.number, make_citation(c.number, hits[c.number - 1], c.sentence))
+    return "\n".join(lines), tuple(citations[n] for n in sorted(citations))
+
+
+def _candidates(question: str, hits: Sequence[Hit], intent: Intent, language: str = "sv") -> list[_Candidate]:
+    query_terms = terms(question)
+    carried = _CARRIED.search(question) if language == "sv" else None  # English: the parentheses hold Swedish terms
+    own_terms = terms(question[:carried.start()]) if carried else set()
+    out = []
+    for n, hit in enumerate(hits, 1):
+        text, previous = hit.chunk.text, 0.0
         for span in sentence_spans(text):
             sentence = text[span.start:span.end]
             if looks_like_instruction(sentence) or len(sentence) > 600:
+                previous = 0.0
                 continue
-            score = relevance(query_terms, sentence, number) - RANK_DECAY * (n - 1)
-            if decisions and hit.chunk.section in DECISION_SECTIONS and _DECISION_VERB.search(sentence):
-                score += DECISION_BONUS  # "Vad beslutade ...?" is answered by the decision points
-            if "\t" in sentence or sentence.rstrip()[-1] not in ".!?":
-                score *= TABLE_PENALTY  # table rows and headings are quotable, but prose explains better
+            score = sentence_score(query_terms, sentence, intent, hit.chunk.section in DECISION_SECTIONS)
+            if score > 0 and own_terms:
+                score += OWN_WEIGHT * relevance(own_terms, sentence)
+            if score <= 0 and previous > 0 and _features(sentence, intent):
+                # A list after its lead-in: "Följande datum föreslås ... 2017." then "31 januari, 21 februari, …"
+                score = LIST_CARRY * previous + FEATURE_BONUS
+            previous = relevance(query_terms, sentence)
+            score -= RANK_DECAY * (n - 1)
             if score > 0:
-                candidates.append((score, n, span.start, sentence))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    chosen: list[tuple[int, int, str]] = []
+                out.append(_Candidate(score, n, span.start, sentence))
+    out.sort(key=lambda c: (-c.score, c.number, c.start))
+    return out
+
+
+def _features(sentence: str, intent: Intent) -> int:
+    """How many of the things the question asks for the sentence holds (amount, date, name, place, dnr)."""
+    return (
+        (intent.number and bool(_AMOUNT.search(_YEAR.sub(" ", sentence))))
+        + (intent.date and bool(_DATE.search(sentence)))
+        + (intent.person and bool(_NAME.search(sentence)))
+        + (intent.place and bool(_PLACE.search(sentence)))
+        + (intent.dnr and bool(find_diarienummer(sentence)))
+        + (intent.cause and bool(_CAUSAL.search(sentence)))
+    )
+
+
+def sentence_score(query_terms: set[str], sentence: str, intent: Intent, decision_section: bool = False) -> float:
+    """Share of the query's words in `sentence`, raised when it holds what the question asks for."""
+    base = relevance(query_terms, sentence)
+    decides = intent.decision and bool(_DECISION_VERB.search(sentence))
+    if base <= 0 and not (decides and decision_section):
+        return 0.0  # decision points rarely repeat the question's words; anything else must
+    features = _features(sentence, intent)
+    score = base + FEATURE_BONUS * features
+    if features and len(sentence.split()) < 6:
+        score += base  # undo relevance()'s halving of short lines: "Sekreterare Linda Grafström"
+    if decides:
+        score += DECISION_BONUS if decision_section else DECISION_BONUS / 2
+    if _FURNITURE.search(sentence.strip()) and not intent.dnr:
+        score *= FURNITURE_PENALTY
+    elif "\t" in sentence or sentence.rstrip()[-1] not in ".!?":
+        score *= TABLE_PENALTY if not features else 0.9  # prose explains better, unless the row holds the fact
+    return score
+
+
+def _choose(candidates: list[_Candidate], hits: Sequence[Hit], limit: int, comparing: bool) -> list[_Candidate]:
+    """The best candidates, one sentence said once, at most two per chunk, mostly from the best ärende."""
+    chosen: list[_Candidate] = []
     seen: list[set[str]] = []
     per_hit: dict[int, int] = {}
-    for _, n, start, sentence in candidates:
-        words = terms(sentence)
-        if per_hit.get(n, 0) >= 2 or any(_similar(words, other) for other in seen):
+    focus: set[str] = set()
+    for c in candidates:
+        words = terms(c.sentence)
+        if per_hit.get(c.number, 0) >= 2 or any(_similar(words, other) for other in seen):
             continue  # kallelse, tjänsteskrivelse and bilaga repeat the same sentence
+        dnr = set(hits[c.number - 1].chunk.diarienummer)
+        if chosen and focus and dnr and not (dnr & focus) and not comparing:
+            if c.score < OTHER_CASE_SHARE * chosen[0].score:
+                continue  # another ärende only when it matches (nearly) as well as the best one
+        if not chosen:
+            focus = dnr
         seen.append(words)
-        per_hit[n] = per_hit.get(n, 0) + 1
-        chosen.append((n, start, sentence))
-        if len(chosen) >= max_sentences:
+        per_hit[c.number] = per_hit.get(c.number, 0) + 1
+        chosen.append(c)
+        if len(chosen) >= limit:
             break
-    if not chosen:
-        return "", ()
-    chosen.sort(key=lambda c: (c[0], c[1]))  # read in source order
-    lines = [EXTRACTIVE_INTRO.get(language, EXTRACTIVE_INTRO["sv"])]
-    citations: dict[int, Citation] = {}
-    for n, _, sentence in chosen:
-        lines.append(f"- »{' '.join(sentence.split())}« [{n}]")
-        citations.setdefault(n, make_citation(n, hits[n - 1], sentence))
-    return "\n".join(lines), tuple(citations[n] for n in sorted(citations))
+    return chosen
+
+
+def _lead(intent: Intent, chosen: Sequence[_Candidate], hits: Sequence[Hit], language: str) -> str | None:
+    """"Diarienummer: SN/2020:33 [1]" for a dnr question, "Paragraf: § 1014 [1]" for a § question."""
+    leads = EXTRACTIVE_LEADS.get(language, EXTRACTIVE_LEADS["sv"])
+    best = min(chosen, key=lambda c: -c.score)
+    if intent.dnr:
+        for c in sorted(chosen, key=lambda c: -c.score):  # a dnr written in the best sentence wins
+            found = find_diarienummer(c.sentence)
+            if found:
+                return f"{leads['dnr']}: {', '.join(found)} [{c.number}]"
+        dnr = hits[best.number - 1].chunk.diarienummer
+        return f"{leads['dnr']}: {', '.join(dnr)} [{best.number}]" if dnr else None
+    if intent.paragraph:
+        for c in sorted(chosen, key=lambda c: -c.score):
+            paragraph = hits[c.number - 1].chunk.paragraph
+            if paragraph:
+                return f"{leads['paragraph']}: {paragraph} [{c.number}]"
+    return None
+
+
+def _compares(question: str) -> bool:
+    """Whether the question spans several years or cases ("2020 respektive 2023", "jämför ...")."""
+    return len(set(_YEAR.findall(question))) >= 2 or bool(_COMPARES.search(question))
 
 
 def _similar(a: set[str], b: set[str]) -> bool:

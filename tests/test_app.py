@@ -364,7 +364,7 @@ def test_case_decision_drops_repeated_headings() -> None:
         "c-sn-2023-7",
         dnr=("SN/2023:7",),
         section="Beslut",
-        title="Förvaltningschefen informerar",
+        title="Förvaltningschefen informerar – muntlig information",
     )
     (entry,) = case_entries([chunk])
     assert entry.decision_text() == "Socialnämnden har tagit del av informationen."

@@ -19,6 +19,7 @@ HEAVY = {
     "gradio": {"ui/app.py"},
     "llama_index": {"corpus/chunking.py", "assistant/llm.py", "index/embed.py"},
     "llama_cpp": {"assistant/llm.py", "assistant/model_files.py"},
+    "torch": {"index/e5_torch.py"},
 }
 
 

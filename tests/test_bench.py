@@ -28,8 +28,9 @@ def _fake_result() -> dict:
     level = {m: {"p50_ms": 10.0, "p95_ms": 200.0 if m == "hybrid" else 20.0} for m in METHODS}
     level.update(embed_query={"p50_ms": 5.0}, peak_rss_mb=900.0)
     return {"machine": {"cores": 2}, "search": {"1100": {"embedded": level}, "100000": {"embedded": level}},
-            "ingest": {"overhead_ratio": 1.05}, "scale": {"100000": {"reingest_s": 12.0, "chunks": 100000,
-                                                                      "files": 450, "build_s": 1.0, "peak_rss_mb": 1.0}},
+            "ingest": {"overhead_ratio": 1.05},
+            "scale": {"100000": {"reingest_s": 12.0, "chunks": 100000, "files": 450, "build_s": 1.0,
+                                 "peak_rss_mb": 1.0}},
             "answer": {"extractive": {"p50_ms": 50.0, "p95_ms": 90.0, "n": 18}, "llm": {"skipped": "test"}}}
 
 

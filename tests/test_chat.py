@@ -218,3 +218,33 @@ def test_cli_ask_json_prints_the_answer(e5_index):
                          cwd=Path(__file__).resolve().parent.parent)
     record = json.loads(out.stdout)
     assert record["answered"] and record["mode"] == "extractive" and record["citations"][0]["quote"]
+
+
+def test_question_whose_topic_no_source_holds_is_refused_without_the_llm(chat_chunks, chat_settings):
+    llm = FakeChatModel()
+    answer = _assistant(chat_chunks, llm, chat_settings).answer(
+        "Vad kostade ombyggnaden av äldreboendet i Tumba för socialnämnden 2022?")
+    assert not answer.answered and llm.history == []
+
+
+def test_english_question_is_searched_with_swedish_terms_and_not_refused(chat_chunks, chat_settings):
+    searcher = ListSearcher(chat_chunks)
+    answer = Assistant(searcher, None, chat_settings).answer(
+        "What share of the budget deviation did the surplus make up in Tyresö's neighbour Botkyrka 2022?",
+        mode="extractive")
+    assert "överskott" in searcher.queries[0][0]
+    assert answer.answered and answer.language == "en" and "11 procent" in answer.text
+
+
+def test_sources_carrying_the_named_paragraph_come_first(chat_chunks, chat_settings):
+    answer = _assistant(chat_chunks, None, chat_settings).answer(
+        "Vad beslutade nämnden om verksamhetsberättelse och budget i § 1014?", mode="extractive")
+    assert answer.sources[0].chunk.paragraph == "§ 1014" and answer.citations[0].paragraph == "§ 1014"
+
+
+def test_llm_sees_only_prompt_chunks_sources(chat_chunks):
+    llm = FakeChatModel(GOOD_REPLY)
+    answer = _assistant(chat_chunks, llm, ChatSettings(min_relevance=0.8, prompt_chunks=1)).answer(
+        "Hur stort överskott och budget i balans hade socialnämnden 2022?")
+    user = llm.history[0][1].content
+    assert "[1] Dnr" in user and "[2] Dnr" not in user and len(answer.sources) > 1

@@ -69,3 +69,14 @@ def test_llm_is_asked_only_when_rules_give_nothing():
     query = condense("Vilka andra beslut fattades om den frågan samma år?", history, llm)
     assert query == "Vilka beslut fattade socialnämnden om internkontroll 2022?"
     assert len(llm.history) == 1
+
+
+def test_short_follow_up_without_its_own_year_carries_the_subject():
+    history = _history("Hur stort statsbidrag fick nämnden 2022 för subventioner av familjehemsplaceringar?")
+    query = condense("Vad användes pengarna till?", history)
+    assert query.startswith("Vad användes pengarna till?") and "familjehemsplaceringar" in query
+
+
+def test_swedish_question_gets_no_glossary_terms():
+    assert condense("Vad beslutade nämnden om budget för barn?", [], language="sv") == (
+        "Vad beslutade nämnden om budget för barn?")

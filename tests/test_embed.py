@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from index.embed import (E5Embedder, Embedder, SentenceTransformerEmbedder, as_llama_index_embedding,
-                         make_embedder)
+                         make_embedder, passage_header, passage_text, spoken_date)
 from index.errors import EmbeddingBackendError
 from index.settings import IndexSettings
 
@@ -101,3 +101,21 @@ def test_llama_index_adapter_on_real_e5() -> None:
     adapter = as_llama_index_embedding(embedder)
     assert np.allclose(adapter.get_text_embedding("beslut"), embedder.embed_documents(["beslut"])[0])
     assert np.allclose(adapter.get_query_embedding("beslut"), embedder.embed_query("beslut"))
+
+
+def test_passage_header_names_item_section_committee_kommun_and_spoken_date(chunk_factory) -> None:
+    chunk = chunk_factory("Socialnämnden godkänner planen.", item_title="Lokalbehovsplan 2020-2029",
+                          section="Beslut", date="2020-02-18")
+    assert passage_header(chunk) == "Lokalbehovsplan 2020-2029 · Beslut · Socialnämnden, Botkyrka, 18 februari 2020"
+    bare = chunk_factory("Text.", item_title=None, section=None, committee=None, kommun=None, date=None)
+    assert passage_header(bare) == "" and passage_text(bare) == "Text."
+    assert spoken_date("2023-06-13") == "13 juni 2023" and spoken_date("2023-13-01") == "2023-13-01"
+
+
+def test_passage_text_drops_markup_but_chunk_text_stays_verbatim(chunk_factory) -> None:
+    raw = "**5****Omvärldsanalys (SN 2020:66)****Beslut**\n\n### Tabell\nÅr\t2019\t2020\n---\t-------\nKr\t1\t2"
+    chunk = chunk_factory(raw, item_title="Omvärldsanalys", section="Beslut", date="2020-02-18")
+    text = passage_text(chunk)
+    assert text.splitlines()[0] == passage_header(chunk)
+    assert text.splitlines()[1:] == ["5 Omvärldsanalys (SN 2020:66) Beslut", "Tabell", "År 2019 2020", "Kr 1 2"]
+    assert chunk.text == raw

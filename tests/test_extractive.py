@@ -53,3 +53,56 @@ def test_near_duplicate_sentences_are_quoted_once():
 def test_decision_question_quotes_the_decision_points(chat_chunks):
     text, citations = extractive_answer("Vad beslutade nämnden i § 1014?", _hits(chat_chunks[3:]), "sv")
     assert "godkänns" in text and citations[0].paragraph == "§ 1014"
+
+
+def test_dnr_question_states_the_diarienummer_written_in_the_best_sentence():
+    listing = make_chunk("Anmälningsärenden.\nTillsyn av serveringstillstånd 2022 SN/2023:00023\n"
+                         "Firmatecknare 2023 KS/2022:00791", "c-list", dnr=("SN/2023:596",), section="Ärendet")
+    text, citations = extractive_answer("Vilket diarienummer har tillsynen av serveringstillstånd 2022?",
+                                        _hits([listing]), "sv")
+    assert "Diarienummer: SN/2023:23 [1]" in text and citations[0].chunk_id == "c-list"
+
+
+def test_paragraph_question_states_the_paragraph(chat_chunks):
+    text, _ = extractive_answer("Vilken paragraf har beslutet om verksamhetsberättelsen 2018?",
+                                _hits(chat_chunks[3:]), "sv")
+    assert "Paragraf: § 1014 [1]" in text
+
+
+def test_date_question_quotes_the_list_after_its_lead_in():
+    dates = make_chunk("Följande datum föreslås för nämndens sammanträden 2017.\n"
+                       "31 januari, 21 februari, 21 mars och 19 december.\nBeslutet skickas till nämndsekreteraren.",
+                       "c-dates", dnr=("SN/2015:188",), section="Ärendet")
+    text, _ = extractive_answer("Vilka datum har socialnämnden sammanträde 2017?", _hits([dates]), "sv")
+    assert "31 januari, 21 februari" in text
+
+
+def test_person_question_prefers_the_line_with_a_name():
+    protocol = make_chunk("Sekreterarens uppgifter beskrivs i arbetsordningen för nämnden.\n"
+                          "Sekreterare Linda Grafström\nOrdförande Anna Berg", "c-protocol", dnr=(), section=None)
+    text, _ = extractive_answer("Vem var sekreterare vid sammanträdet?", _hits([protocol]), "sv")
+    first_quote = text.splitlines()[1]
+    assert "Linda Grafström" in first_quote
+
+
+def test_english_answer_glosses_the_decision_verb(chat_chunks):
+    text, _ = extractive_answer("What did the committee decide in § 1014? (beslut nämnd)", _hits(chat_chunks[3:]), "en")
+    assert "godkänns = is approved" in text
+
+
+def test_weaker_sentence_from_another_case_is_left_out():
+    best = make_chunk("Socialnämnden godkänner verksamhetsberättelsen för 2019 och överlämnar den till "
+                      "kommunstyrelsen.", "c-2019", dnr=("SN/2020:33",), section="Förslag till beslut")
+    other = make_chunk("Socialnämnden överlämnar rapporten till kommunstyrelsen.", "c-other",
+                       dnr=("SN/2022:554",), section="Förslag till beslut")
+    _, citations = extractive_answer("Vad föreslogs socialnämnden besluta om verksamhetsberättelsen för 2019?",
+                                     _hits([best, other]), "sv")
+    assert [c.diarienummer for c in citations] == [("SN/2020:33",)]
+
+
+def test_follow_up_words_outweigh_the_carried_subject():
+    grant = make_chunk("Nämnden har 2022 tagit emot statsbidrag om 1 455 042 kronor för familjehemsplaceringar. "
+                       "Statsbidraget har framför allt använts till att anställa 2 familjebehandlare.", "c-grant")
+    text, _ = extractive_answer("Vilka anställdes för pengarna? (statsbidrag 2022 familjehemsplaceringar)",
+                                _hits([grant]), "sv", max_sentences=1)
+    assert "2 familjebehandlare" in text

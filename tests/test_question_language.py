@@ -20,6 +20,9 @@ from assistant.types import Answer, Turn
         ("and the year before?", "en"),
         ("What did the social welfare committee decide about internal control in Botkyrka?", "en"),
         ("Vilka beslut fattades om internkontroll?", "sv"),
+        ("What share of staff in Tyresö would recommend their employer?", "en"),
+        ("How much of the Housing First (Bostad först) grant was spent?", "en"),
+        ("Vad beslutade nämnden om Bostad först i Tyresö?", "sv"),
     ],
 )
 def test_language_of_questions(question, language):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.refusal import CorpusScope, best_similarity, out_of_scope, term_coverage
+from assistant.refusal import CorpusScope, best_similarity, missing_topic_share, out_of_scope, term_coverage
 from index.types import Hit
 
 
@@ -60,3 +60,15 @@ def test_term_coverage_separates_off_topic_questions(chat_chunks):
     hits = [Hit(c, 1.0, "fused", i, 0.8) for i, c in enumerate(chat_chunks, 1)]
     assert term_coverage("Vad är huvudstaden i Frankrike?", hits) == 0.0
     assert term_coverage("Hur stort överskott hade socialnämnden 2022?", hits) >= 0.5
+
+
+def test_missing_topic_share_counts_topic_words_no_hit_holds(hits):
+    # "kostade", "bygget", "äldreboendet" occur nowhere; "Tullinge" is short of 6 letters' worth of topic.
+    assert missing_topic_share("Vad kostade bygget av det nya äldreboendet i Tullinge?", hits) == 1.0
+    assert missing_topic_share("Hur stort överskott redovisar socialnämnden för barn och unga?", hits) == 0.0
+
+
+def test_missing_topic_share_ignores_question_vocabulary_and_short_questions(hits):
+    # "diarienummer", "ärendet" and "februari" say nothing about the topic; two topic words are too few.
+    assert missing_topic_share("Vilket diarienummer har ärendet om överskottet i februari?", hits) == 0.0
+    assert missing_topic_share("Vad kostade bygget?", hits) == 0.0

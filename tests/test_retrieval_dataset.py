@@ -38,3 +38,14 @@ def test_evidence_is_verbatim_in_its_file(row: dict) -> None:
 def test_exact_queries_name_their_gold_dnr() -> None:
     for row in (r for r in ROWS if r["query_type"] == "dnr_exact"):
         assert normalize_dnr(row["query"]) == row["relevant"][0]["diarienummer"]
+
+
+def test_paraphrases_share_no_content_word_with_their_evidence() -> None:
+    from index.keyword import SwedishTokenizer
+
+    stems = SwedishTokenizer()  # no lexicon: plain Snowball stems of non-stopwords
+    for row in (r for r in ROWS if r["query_type"] == "paraphrase" and r["lang"] == "sv"):
+        query = {t for t in stems.tokenize(row["query"]) if t.isalpha()}
+        for gold in row["relevant"]:
+            shared = query & {t for t in stems.tokenize(gold["evidence"]) if t.isalpha()}
+            assert not shared, f"{row['id']} shares {shared} with its evidence"

@@ -9,7 +9,7 @@ import pytest
 from assistant.settings import Settings
 from index.errors import IndexNotBuiltError
 from index.ingest import ingest
-from index.search import DECISION_SECTIONS, Searcher
+from index.search import DECISION_SECTIONS, SUMMARY_SECTIONS, Searcher
 from index.types import SearchFilters
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
@@ -91,6 +91,19 @@ def test_duplicate_decision_texts_are_collapsed(searcher: Searcher) -> None:
     ids = [h.chunk.chunk_id for h in hits]
     assert len(ids) == len(set(ids)) and all(h.chunk.duplicate_of is None for h in hits)
     assert duplicated.duplicate_of in ids and duplicated.chunk_id not in ids
+
+
+def test_summary_boost_lifts_decisions_and_summaries_without_changing_the_candidates(searcher: Searcher) -> None:
+    query = "statsbidrag familjehemsplaceringar"
+    plain = Searcher.from_settings(searcher.settings.model_copy(update={"summary_boost": 0.0}), searcher.embedder)
+    boosted = Searcher.from_settings(searcher.settings.model_copy(update={"summary_boost": 5.0}), searcher.embedder)
+    before, after = plain.search(query, k=40), boosted.search(query, k=40)
+    assert {h.chunk.chunk_id for h in before} == {h.chunk.chunk_id for h in after}
+    assert before[0].chunk.section not in SUMMARY_SECTIONS  # the attachment wins on words alone
+    assert after[0].chunk.section in SUMMARY_SECTIONS
+    # Only hybrid is re-weighted; the single-retriever methods stay pure baselines.
+    assert [h.chunk.chunk_id for h in plain.search(query, method="keyword")] == \
+        [h.chunk.chunk_id for h in boosted.search(query, method="keyword")]
 
 
 def test_case_lists_every_chunk_of_the_case_by_date(searcher: Searcher) -> None:

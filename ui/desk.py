@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -99,17 +100,25 @@ class CaseEntry:
 
 
 def _without_headings(chunk: Chunk) -> str:
-    """Chunk text minus repeated heading lines, e.g. "01 Förvaltningschefen informerar (SN 2023:00007)"
-    and "Beslut", which the timeline already shows."""
-    title = (chunk.item_title or "").lower()
-    lines = chunk.text.splitlines()
-    kept = [
-        ln
-        for ln in lines
-        if ln.strip() != (chunk.section or "")
-        and not (title and title in ln.lower() and len(ln) < len(title) + 40)
-    ]
+    """Chunk text minus heading lines the timeline already shows: "Beslut" and the ärende heading,
+    e.g. "01 Förvaltningschefen informerar (SN 2023:00007)" for "Förvaltningschefen informerar – …"."""
+    title = _words(chunk.item_title or "")
+
+    def is_heading(line: str) -> bool:
+        if line.strip() == (chunk.section or ""):
+            return True
+        words = _words(re.sub(r"\([^)]*\)", " ", line))  # drop "(SN 2023:00007)"
+        if words and words[0].isdigit():
+            words = words[1:]  # the agenda number
+        n = min(len(words), len(title))
+        return n >= 2 and words[:n] == title[:n]
+
+    kept = [ln for ln in chunk.text.splitlines() if not is_heading(ln)]
     return "\n".join(kept).strip() or chunk.text
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
 
 def case_entries(chunks: Sequence[Chunk]) -> list[CaseEntry]:

@@ -1,0 +1,128 @@
+"""English municipal terms -> the Swedish the documents use (search, refusal) and Swedish decision verbs -> English."""
+
+from __future__ import annotations
+
+import re
+
+# English phrase -> Swedish search terms. Longer phrases are matched first and consume their
+# words, so "social welfare committee" adds "socialnämnden", not also "nämnd". An English
+# word is matched with simple inflections: "placement" also matches "placements".
+EN_TO_SV: dict[str, str] = {
+    # bodies and roles
+    "social welfare committee": "socialnämnden", "social services committee": "socialnämnden",
+    "social committee": "socialnämnden", "labour market committee": "arbetsmarknadsnämnden",
+    "labor market committee": "arbetsmarknadsnämnden", "municipal executive board": "kommunstyrelsen",
+    "executive board": "kommunstyrelsen", "municipal council": "kommunfullmäktige",
+    "city council": "kommunfullmäktige", "council": "kommunfullmäktige", "committee": "nämnd",
+    "social services administration": "socialförvaltningen", "administration": "förvaltningen",
+    "auditors": "revisorerna", "auditor": "revisor", "chair": "ordförande", "chairman": "ordförande",
+    "chairperson": "ordförande", "secretary": "sekreterare", "director": "direktör", "head": "chef",
+    "staff": "personal medarbetare", "employees": "medarbetare", "employee": "medarbetare",
+    "employer": "arbetsgivare", "politicians": "förtroendevalda", "elected": "förtroendevalda",
+    "police": "polisen", "school": "skolan", "party": "parti",
+    # documents and procedure
+    "case number": "diarienummer", "reference number": "diarienummer", "file number": "diarienummer",
+    "paragraph": "paragraf", "minutes": "protokoll", "notice of meeting": "kallelse", "agenda": "föredragningslista",
+    "meeting": "sammanträde", "meetings": "sammanträden", "decision": "beslut", "decide": "beslut",
+    "decided": "beslutade", "proposal": "förslag", "propose": "föreslår", "proposed": "föreslogs",
+    "motion": "motion", "statement": "yttrande", "consultation response": "remissvar",
+    "annual report": "verksamhetsberättelse", "activity report": "verksamhetsberättelse",
+    "interim report": "delårsrapport", "report": "rapport", "reports": "rapporter",
+    "internal control plan": "internkontrollplan", "internal control": "internkontroll",
+    "follow-up": "uppföljning", "follow up": "uppföljning", "audit": "granskning", "review": "granskning",
+    "inspection": "inspektion", "risk and vulnerability analysis": "risk- och sårbarhetsanalys",
+    "environmental analysis": "omvärldsanalys", "delegation decisions": "delegationsbeslut",
+    "non-executed decisions": "ej verkställda beslut", "not executed": "ej verkställda",
+    "quarter": "kvartal", "adjusted": "justerades", "signed": "justerades",
+    # money
+    "surplus": "överskott", "deficit": "underskott", "budget": "budget", "result": "resultat",
+    "outcome": "utfall", "forecast": "prognos", "costs": "kostnader", "cost": "kostnader",
+    "expenses": "kostnader", "premises": "lokalkostnader lokaler", "rent": "hyra", "grant": "statsbidrag",
+    "state grant": "statsbidrag", "government grant": "statsbidrag", "spent": "förbrukat använts",
+    "repaid": "återbetalas", "repay": "återbetala", "million": "miljoner mkr", "kronor": "kronor",
+    "deviation": "avvikelse", "investment": "investering",
+    # social services
+    "social services": "socialtjänst", "social service": "socialtjänst",
+    "financial assistance": "ekonomiskt bistånd", "economic assistance": "ekonomiskt bistånd",
+    "income support": "försörjningsstöd", "welfare": "försörjningsstöd", "placements": "placeringar",
+    "placement": "placering", "foster home": "familjehem", "foster care": "familjehemsvård",
+    "emergency home": "jourhem", "children": "barn", "young people": "unga", "youth": "unga",
+    "families": "familjer", "family": "familj", "homelessness": "hemlöshet", "homeless": "hemlöshet",
+    "housing first": "bostad först", "housing": "bostad", "newly arrived": "nyanlända",
+    "home care": "hemtjänst", "elderly care": "äldreomsorg", "domestic violence": "våld i nära relationer",
+    "violence": "våld", "addiction": "missbruk", "labour market": "arbetsmarknad", "labor market": "arbetsmarknad",
+    "programmes": "insatser", "programs": "insatser", "measures": "insatser åtgärder", "efforts": "insatser",
+    "patient safety": "patientsäkerhet", "data protection": "dataskydd", "data protection officer": "dataskyddsombud",
+    "work environment": "arbetsmiljö", "sick leave": "sjukfrånvaro", "sickness absence": "sjukfrånvaro",
+    "survey": "undersökning", "user survey": "brukarundersökning", "respondents": "svarande",
+    "responded": "svarande besvarades", "answered": "besvarades", "people": "personer", "persons": "personer",
+    "share": "andel", "percent": "procent", "proportion": "andel", "number of": "antal",
+    "e-service": "e-tjänst", "e-services": "e-tjänster", "platform": "plattform", "digital": "digital",
+    "recommend": "rekommendera", "satisfied": "nöjda", "goal": "mål", "goals": "mål", "target": "mål",
+    "checks": "kontrollmoment kontroller", "controls": "kontroller", "green": "grönt", "yellow": "gult",
+    "red": "rött", "approved": "godkänt godkänns", "approve": "godkänner",
+    # time
+    "year": "år", "last year": "föregående år", "previous year": "föregående år", "first": "första",
+    "start": "start", "started": "startade", "when": "datum", "date": "datum", "period": "period",
+}
+_EN_PATTERNS = [
+    (re.compile(rf"(?<![\w-]){re.escape(en)}(?:s|es|ed|d)?(?![\w-])", re.I), sv)
+    for en, sv in sorted(EN_TO_SV.items(), key=lambda item: -len(item[0]))
+]
+
+# Swedish decision verbs -> English, shown beside quotes in English extractive answers:
+# »Socialnämnden godkänner uppföljningen …« (godkänner = approves).
+DECISION_VERBS_EN: dict[str, str] = {
+    "godkänner": "approves", "godkänns": "is approved", "godkändes": "was approved",
+    "överlämnar": "forwards", "överlämnas": "is forwarded", "fastställer": "adopts", "fastställs": "is adopted",
+    "antar": "adopts", "antas": "is adopted", "avslår": "rejects", "avslås": "is rejected",
+    "beviljar": "grants", "beviljas": "is granted", "besvarad": "answered", "uppdrar": "instructs",
+    "föreslår": "proposes", "föreslås": "is proposed", "återbetala": "repay", "tar del av": "takes note of",
+    "har tagit del av": "has taken note of", "lägger": "places", "beslutar": "decides",
+}
+_SV_VERB = re.compile(r"(?<![\wåäö])(" + "|".join(
+    re.escape(v) for v in sorted(DECISION_VERBS_EN, key=len, reverse=True)) + r")(?![\wåäö])", re.I)
+
+
+def swedish_terms(text: str) -> list[str]:
+    """The Swedish terms for the English phrases in `text`, longest phrase first, each once.
+
+    E.g. "What did the social welfare committee decide about placements?" ->
+    ["socialnämnden", "beslut", "placeringar"].
+    """
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, sv in _EN_PATTERNS:
+        for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue  # already part of a longer phrase
+            taken.append((match.start(), match.end()))
+            found.append((match.start(), sv))
+    return list(dict.fromkeys(sv for _, sv in sorted(found)))
+
+
+def with_swedish_terms(query: str) -> str:
+    """An English query with its Swedish terms appended in parentheses (unchanged when none are new)."""
+    lowered = query.lower()
+    extra = [sv for sv in swedish_terms(query) if sv.lower() not in lowered]
+    return f"{query} ({' '.join(extra)})" if extra else query
+
+
+def swedish_view(text: str) -> str:
+    """What of an English question can occur in Swedish documents: its Swedish terms, numbers and names.
+
+    E.g. "What did Stockholm's committee decide in 2021?" -> "nämnd beslut Stockholm's 2021".
+    """
+    kept = [w for w in text.split() if any(c.isdigit() for c in w) or w[:1].isupper() or re.search(r"[åäö]", w)]
+    kept = [w for w in kept if w.lower().strip("?.,!:") not in _QUESTION_WORDS]
+    return " ".join(swedish_terms(text) + kept)
+
+
+_QUESTION_WORDS = frozenset("what which who whom when where why how did does do is are was were the a an in".split())
+
+
+def gloss_decision_verbs(sentence: str) -> str | None:
+    """English glosses of the Swedish decision verbs in `sentence`, e.g. "godkänner = approves"; None if none."""
+    glosses = dict.fromkeys(f"{m.group(1)} = {DECISION_VERBS_EN[m.group(1).lower()]}"
+                            for m in _SV_VERB.finditer(sentence))
+    return ", ".join(glosses) or None

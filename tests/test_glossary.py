@@ -1,0 +1,33 @@
+"""English municipal terms mapped to the Swedish the documents use, and Swedish decision verbs glossed."""
+
+from __future__ import annotations
+
+from assistant.glossary import gloss_decision_verbs, swedish_terms, swedish_view, with_swedish_terms
+
+
+def test_longest_phrase_wins_and_consumes_its_words():
+    assert swedish_terms("What did the social welfare committee decide about placements?") == [
+        "socialnämnden", "beslut", "placeringar"]
+
+
+def test_inflected_english_words_match():
+    assert "svarande besvarades" in swedish_terms("How many people responded to the user survey?")
+    assert "brukarundersökning" in swedish_terms("How many people responded to the user survey?")
+
+
+def test_query_gets_new_swedish_terms_once():
+    query = with_swedish_terms("How large was the surplus (överskott) in 2022?")
+    assert query == "How large was the surplus (överskott) in 2022?"
+    assert with_swedish_terms("What was the deficit?") == "What was the deficit? (underskott)"
+
+
+def test_swedish_view_keeps_names_numbers_and_swedish_words():
+    view = swedish_view("What did Stockholm's social services committee decide about homeless shelters in 2021?")
+    assert view.split()[:2] == ["socialnämnden", "beslut"]
+    assert "Stockholm's" in view and "2021?" in view and "What" not in view
+
+
+def test_decision_verbs_are_glossed():
+    assert gloss_decision_verbs("Socialnämnden godkänner uppföljningen och överlämnar den.") == (
+        "godkänner = approves, överlämnar = forwards")
+    assert gloss_decision_verbs("Nämnden redovisar ett överskott.") is None

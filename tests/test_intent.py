@@ -1,0 +1,38 @@
+"""What a question asks for, from cheap patterns."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.intent import question_intent
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hur stort överskott hade socialnämnden 2022?", "number"),
+        ("What share of staff would recommend their employer?", "number"),
+        ("När delas underlagen ut?", "date"),
+        ("Under vilken period får pengarna användas?", "date"),
+        ("Vem var sekreterare vid sammanträdet?", "person"),
+        ("Var hölls socialnämndens sammanträde den 13 juni 2023?", "place"),
+        ("Vilket diarienummer har tillsynen av serveringstillstånd 2022?", "dnr"),
+        ("What is the case number of the report?", "dnr"),
+        ("Vilken paragraf har beslutet om verksamhetsberättelsen?", "paragraph"),
+        ("Vad föreslogs om sammanställningen av ej verkställda beslut?", "decision"),
+        ("What did the committee decide about the plan?", "decision"),
+        ("Vad berodde det på?", "cause"),
+    ],
+)
+def test_question_intent(question, kind):
+    assert getattr(question_intent(question), kind)
+
+
+def test_dnr_question_about_a_decision_is_not_a_decision_question():
+    intent = question_intent("Vilket diarienummer har kommunstyrelsens beslut om firmatecknare 2023?")
+    assert intent.dnr and not intent.decision
+
+
+def test_plain_question_asks_for_nothing_special():
+    intent = question_intent("Vilken modell används i det våldsförebyggande arbetet?")
+    assert not (intent.number or intent.date or intent.person or intent.dnr or intent.decision)
