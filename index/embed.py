@@ -62,12 +62,17 @@ def passage_text(chunk: Chunk) -> str:
     "**5****Omvärldsanalys (SN 2020:66)****Beslut**" -> "5 Omvärldsanalys (SN 2020:66) Beslut",
     table rules ("---\t-------") and heading hashes go, tabs become spaces.
     """
+    body = passage_body(chunk)
+    header = passage_header(chunk)
+    return f"{header}\n{body}" if header else body
+
+
+def passage_body(chunk: Chunk) -> str:
+    """The chunk text as the encoder sees it: markdown emphasis, heading hashes and table rules removed."""
     body = _MARKUP.sub(" ", chunk.text).replace("\t", " ")
     body = re.sub(r"[ \u00a0]{2,}", " ", body)
     body = re.sub(r"^ +| +$", "", body, flags=re.MULTILINE)
-    body = re.sub(r"\n\s*\n+", "\n", body).strip()
-    header = passage_header(chunk)
-    return f"{header}\n{body}" if header else body
+    return re.sub(r"\n\s*\n+", "\n", body).strip()
 
 
 @lru_cache(maxsize=2)

@@ -4,6 +4,8 @@ Order of writes, so that a kill at any line leaves a usable index (see index/cat
 1. vectors of new chunks are upserted into Chroma (ids not yet in the catalog are invisible);
 2. one SQLite transaction swaps the file's chunks in the catalog and bumps the generation;
 3. vectors no longer in the catalog are deleted; BM25 is rebuilt for the final generation.
+With IndexSettings.sentence_windows, each step does the same for the chunks' sentence windows
+(index/window_ingest.py).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from index.embed import PASSAGE_FORMAT, Embedder, make_embedder, passage_text
 from index.errors import IndexBusyError, IndexNotBuiltError
 from index.keyword import KeywordIndex, keyword_text
 from index.settings import IndexSettings
-from index.vector_store import VectorStore
+from index.vector_store import VectorStore, WindowStore
+from index.window_ingest import WindowIndexer
+from index.windows import WINDOW_FORMAT
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +114,26 @@ class _Run:
         self.encoder_seconds = 0.0
         self.files_done = 0
         self.files_total = 0
+        self.windows: WindowIndexer | None = None
+        if settings.sentence_windows:
+            self.windows = WindowIndexer(WindowStore(settings, embedder.name), embedder,
+                                         settings.embed_batch_size, lambda: self._report("(sentence windows)"))
+
+    @property
+    def encoder_total(self) -> float:
+        return self.encoder_seconds + (self.windows.encoder_seconds if self.windows else 0.0)
+
+    def changing(self) -> None:
+        """Called before the catalog changes: without windows, mark the window collection stale."""
+        if self.windows is None and self.catalog.get_meta("windows") != "0":
+            self.catalog.set_meta("windows", "0")
+
+    def drop_vectors(self, chunk_ids: Sequence[str]) -> None:
+        """Delete the vectors (and windows) of chunks the catalog no longer holds."""
+        if chunk_ids:
+            self.store.delete(chunk_ids)
+            if self.windows:
+                self.windows.remove(chunk_ids)
 
     def _report(self, current: str | None, result: FileResult | None = None) -> None:
         if self.progress:
@@ -124,6 +148,8 @@ class _Run:
         if orphans:
             log.info("removing %d orphaned vectors from an interrupted ingest", len(orphans))
             self.store.delete(orphans)
+        if self.windows:
+            self.windows.reconcile(in_catalog, self.catalog.chunks)
         missing = sorted(in_catalog - in_store)
         if missing:
             log.info("re-embedding %d chunks whose vectors are missing from the store", len(missing))
@@ -140,6 +166,8 @@ class _Run:
         reuse = [c for c in chunks if c.chunk_id in have]
         if reuse:
             self.store.update_metadata(reuse)
+        if self.windows:
+            self.windows.add(chunks, self._same_text_ids(chunks), self.reembed)
         todo = self._copy_known_vectors(todo)
         size = max(1, self.settings.embed_batch_size)
         for start in range(0, len(todo), size):
@@ -151,6 +179,12 @@ class _Run:
             self.embedded += len(batch)
             self._report(name)
         return len(todo)
+
+    def _same_text_ids(self, chunks: Sequence[Chunk]) -> dict[str, str]:
+        """Chunk id -> id of another indexed chunk with the same embedding text."""
+        by_hash = self.catalog.ids_by_text_hash([text_hash(c) for c in chunks])
+        return {c.chunk_id: by_hash[text_hash(c)] for c in chunks
+                if by_hash.get(text_hash(c), c.chunk_id) != c.chunk_id}
 
     def _copy_known_vectors(self, chunks: list[Chunk]) -> list[Chunk]:
         """Store vectors for chunks whose embedding text is already indexed; return the rest."""
@@ -181,18 +215,18 @@ class _Run:
         old_ids = self.catalog.chunk_ids_of(key) if previous else set()
         entry = FileEntry(key, path.name, digest, document.doc_id, len(chunks),
                           datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        self.changing()
         with self.catalog.transaction() as db:
             Catalog.put_file(db, entry, chunks, [text_hash(c) for c in chunks])
-        stale = sorted(old_ids - {c.chunk_id for c in chunks})
-        if stale:
-            self.store.delete(stale)
+        self.drop_vectors(sorted(old_ids - {c.chunk_id for c in chunks}))
         return FileResult(key, "replaced" if previous else "added", len(chunks), embedded)
 
     def remove_file(self, path: str) -> FileResult:
         ids = sorted(self.catalog.chunk_ids_of(path))
+        self.changing()
         with self.catalog.transaction() as db:
             Catalog.drop_file(db, path)
-        self.store.delete(ids)
+        self.drop_vectors(ids)
         return FileResult(path, "removed", len(ids), reason="no longer among the ingested paths")
 
     def rebuild_keyword(self) -> None:
@@ -272,7 +306,8 @@ def _ingest_locked(paths: Sequence[Path] | None, corpus: CorpusSettings, index: 
     elif not known:
         catalog.set_meta("layout", layout)  # a new index: a killed first run resumes without redoing files
     # A killed run leaves dirty=1; a new or wiped Chroma shows up as a count mismatch.
-    if catalog.get_meta("dirty") == "1" or run.store.count() != catalog.chunk_count():
+    windows_stale = run.windows is not None and catalog.get_meta("windows") != str(WINDOW_FORMAT)
+    if catalog.get_meta("dirty") == "1" or run.store.count() != catalog.chunk_count() or windows_stale:
         run.reconcile()
     catalog.set_meta("dirty", "1")
     run.files_total = len(files)
@@ -312,9 +347,13 @@ def _ingest_locked(paths: Sequence[Path] | None, corpus: CorpusSettings, index: 
     run.rebuild_keyword()
     timings["keyword"] = time.perf_counter() - tick
     catalog.set_meta("layout", layout)
+    if run.windows is not None:
+        catalog.set_meta("windows", str(WINDOW_FORMAT))  # every catalog chunk has its windows
+        timings["windows_embedded"] = run.windows.embedded
+        timings["windows_encoder"] = run.windows.encoder_seconds
     catalog.set_meta("dirty", "0")
     report = IngestReport(tuple(results), len(catalog.chunk_ids()), run.embedded,
-                          time.perf_counter() - started, run.encoder_seconds, catalog.generation(), timings)
+                          time.perf_counter() - started, run.encoder_total, catalog.generation(), timings)
     catalog.close()
     return report
 

@@ -20,7 +20,8 @@ from index.fusion import reciprocal_rank_fusion
 from index.keyword import KeywordIndex, keyword_text
 from index.settings import IndexSettings
 from index.types import DocumentInfo, Hit, SearchFilters
-from index.vector_store import VectorStore, date_key
+from index.vector_store import VectorStore, WindowStore, date_key
+from index.windows import WINDOW_FORMAT
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ class Searcher:
         self._catalog = catalog
         self._lock = threading.Lock()
         self._table: _Table | None = None
+        self._windows = WindowStore(settings, embedder.name) if settings.sentence_windows else None
 
     @classmethod
     def from_settings(cls, settings: IndexSettings, embedder: Embedder | None = None) -> Searcher:
@@ -145,6 +147,8 @@ class Searcher:
                 return self._table
             if self._table is not None:
                 self._store.reopen()  # another process may have written vectors since
+                if self._windows is not None:
+                    self._windows.reopen()
             table = _Table.build(generation, self._catalog.chunks())
             self._load_keyword(table)
             self._table = table
@@ -181,6 +185,9 @@ class Searcher:
         query_vector = self.embedder.embed_query(query) if method != "keyword" else None
         dense = self._dense(table, query_vector, self.settings.candidates, filters) if query_vector else []
         keyword = self._bm25(table, query, self.settings.candidates, mask) if method != "dense" else []
+        similarities = dict(dense)
+        if query_vector and self.settings.sentence_windows:
+            dense = self._windowed(table, query_vector, self.settings.candidates, filters, dense)
         if method == "dense":
             ranked = [(cid, sim, "dense") for cid, sim in dense]
         elif method == "keyword":
@@ -193,7 +200,6 @@ class Searcher:
             exact_ids = {cid for cid, _ in exact}
             ranked = [(cid, score, "exact") for cid, score in exact]
             ranked += [(cid, score, "fused") for cid, score in fused if cid not in exact_ids]
-        similarities = dict(dense)
         hits = self._collapse(table, ranked, k)
         if query_vector is not None:
             self._fill_similarity(hits, similarities, query_vector)
@@ -204,6 +210,26 @@ class Searcher:
                filters: SearchFilters | None) -> list[tuple[str, float]]:
         # Vectors not in the catalog belong to an unfinished ingest: skip them.
         return [(cid, sim) for cid, sim in self._store.query(vector, n, filters) if cid in table.by_id]
+
+    def _windowed(self, table: _Table, vector: list[float], n: int, filters: SearchFilters | None,
+                  chunk_dense: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Dense ranking of chunks by their best sentence window (max-sim), fused with the whole-chunk list.
+
+        Falls back to the chunk list while the index has no complete windows (built with the flag off).
+        """
+        if self._windows is None or self._catalog.get_meta("windows") != str(WINDOW_FORMAT):
+            if self._windows is not None:
+                log.warning("sentence_windows is on but the index has no windows; run `namnd ingest`")
+            return chunk_dense
+        # ~5 windows per chunk and neighbours overlap: 4 windows per wanted chunk leaves ~n parents.
+        parents = [(cid, sim) for cid, sim in self._windows.query_parents(vector, 4 * n, filters)
+                   if cid in table.by_id][:n]
+        weight = self.settings.window_chunk_weight
+        if weight <= 0:
+            return parents
+        fused = reciprocal_rank_fusion([[c for c, _ in parents], [c for c, _ in chunk_dense]], self.settings.rrf_k,
+                                       weights=(1.0, weight))
+        return fused[:n]
 
     @staticmethod
     def _bm25(table: _Table, query: str, n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:

@@ -37,4 +37,14 @@ class IndexSettings(BaseModel):
         description="Hybrid search: fused score x (1 + boost) for Beslut / Förslag till beslut / Sammanfattning "
                     "chunks, the ärende's own statement of what was decided, over background and attachments.",
     )
+    sentence_windows: bool = Field(
+        False,
+        description="Small-to-big retrieval: also embed sentence windows (~150-300 characters) of every chunk "
+                    "into a second collection and rank dense hits by their best window (docs/retrieval.md).",
+    )
+    window_chunk_weight: float = Field(
+        1.0,
+        description="With sentence_windows: RRF weight of the whole-chunk dense list fused with the "
+                    "window list (weight 1); 0 ranks dense hits by their best window alone.",
+    )
     embed_batch_size: int = Field(32, description="Passages per encoder call during ingest.")

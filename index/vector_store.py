@@ -16,6 +16,7 @@ from corpus.types import Chunk
 from index.errors import IndexNotBuiltError
 from index.settings import IndexSettings
 from index.types import SearchFilters
+from index.windows import WINDOW_FORMAT, Window
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +103,10 @@ def collection_name(settings: IndexSettings, embedder_name: str) -> str:
 class VectorStore:
     """A cosine-space Chroma collection; embeddings are always passed in, never computed by Chroma."""
 
-    def __init__(self, settings: IndexSettings, embedder_name: str) -> None:
+    def __init__(self, settings: IndexSettings, embedder_name: str, suffix: str = "") -> None:
         self._settings = settings
         self._embedder_name = embedder_name
+        self._name = collection_name(settings, embedder_name) + suffix
         self._connect()
 
     def _connect(self) -> None:
@@ -112,7 +114,7 @@ class VectorStore:
         try:
             self._client = _client(settings)
             self._collection = self._client.get_or_create_collection(
-                collection_name(settings, self._embedder_name),
+                self._name,
                 configuration={"hnsw": {"space": "cosine"}},
                 embedding_function=None,  # never Chroma's default: it would download a model
             )
@@ -201,3 +203,78 @@ class VectorStore:
         if where is None:
             return self.all_ids()
         return set(self._collection.get(where=where, include=[])["ids"])
+
+
+class WindowStore(VectorStore):
+    """Sentence-window vectors (index/windows.py) in a second collection; metadata = parent's + "parent".
+
+    Window ids are "<chunk_id>:<n>"; every operation that names chunks works on their windows.
+    """
+
+    def __init__(self, settings: IndexSettings, embedder_name: str) -> None:
+        super().__init__(settings, embedder_name, suffix=f"-windows{WINDOW_FORMAT}")
+
+    def upsert_windows(self, parents: Sequence[Chunk], windows: Sequence[Window],
+                       embeddings: Sequence[Sequence[float]], batch: int = 1000) -> None:
+        """Windows with their vectors; `parents` holds (at least) every window's chunk."""
+        metadata = {c.chunk_id: chunk_metadata(c) for c in parents}
+        for start in range(0, len(windows), batch):
+            part = windows[start:start + batch]
+            self._collection.upsert(
+                ids=[w.window_id for w in part],
+                embeddings=[list(e) for e in embeddings[start:start + batch]],
+                metadatas=[{**metadata[w.parent_id], "parent": w.parent_id} for w in part],
+            )
+
+    def update_parent_metadata(self, chunks: Sequence[Chunk], batch: int = 100) -> None:
+        """Refresh the filter fields of the windows of chunks whose text is unchanged."""
+        for start in range(0, len(chunks), batch):
+            part = {c.chunk_id: c for c in chunks[start:start + batch]}
+            got = self._collection.get(where={"parent": {"$in": list(part)}}, include=["metadatas"])
+            if got["ids"]:
+                self._collection.update(ids=got["ids"], metadatas=[
+                    {**chunk_metadata(part[m["parent"]]), "parent": m["parent"]} for m in got["metadatas"]])
+
+    def parents(self, batch: int = 10000) -> set[str]:
+        """Chunk ids that have windows in the store."""
+        found: set[str] = set()
+        offset = 0
+        while True:
+            got = self._collection.get(include=["metadatas"], limit=batch, offset=offset)
+            found.update(m["parent"] for m in got["metadatas"])
+            if len(got["ids"]) < batch:
+                return found
+            offset += batch
+
+    def delete_parents(self, chunk_ids: Sequence[str], batch: int = 500) -> None:
+        """Delete every window of these chunks."""
+        for start in range(0, len(chunk_ids), batch):
+            self._collection.delete(where={"parent": {"$in": list(chunk_ids[start:start + batch])}})
+
+    def window_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, list[float]]]]:
+        """Per chunk id, its windows' (window id, vector) in window order (for copying to a new chunk id)."""
+        found: dict[str, list[tuple[str, list[float]]]] = {}
+        if not chunk_ids:
+            return found
+        got = self._collection.get(where={"parent": {"$in": list(chunk_ids)}}, include=["embeddings", "metadatas"])
+        for wid, meta, vector in zip(got["ids"], got["metadatas"], got["embeddings"]):
+            found.setdefault(meta["parent"], []).append((wid, list(vector)))
+        for windows in found.values():
+            windows.sort(key=lambda item: int(item[0].rsplit(":", 1)[1]))
+        return found
+
+    def query_parents(self, embedding: Sequence[float], n: int,
+                      filters: SearchFilters | None = None) -> list[tuple[str, float]]:
+        """Parent chunk ids ranked by their best window's cosine similarity (max-sim), best first.
+
+        Fetches n windows; a chunk with several matching windows appears once, so fewer than n
+        parents can come back (the caller asks for a multiple of the chunks it needs).
+        """
+        if n <= 0:
+            return []
+        result = self._collection.query(query_embeddings=[list(embedding)], n_results=n,
+                                        where=where_clause(filters), include=["distances", "metadatas"])
+        best: dict[str, float] = {}
+        for meta, dist in zip(result["metadatas"][0], result["distances"][0]):
+            best.setdefault(meta["parent"], 1.0 - float(dist))  # results come best first
+        return list(best.items())

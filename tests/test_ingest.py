@@ -225,3 +225,52 @@ def test_new_passage_format_reembeds_every_chunk(settings, docs: Path, hash_embe
     stored = VectorStore(settings.index, "hash-64").vectors([next(iter(_consistent(settings)[0]))])
     chunk = Catalog(Path(settings.index.path)).chunks(list(stored))[0]
     assert next(iter(stored.values())) == pytest.approx(hash_embedder.embed_documents(["v2 " + chunk.text])[0])
+
+
+def test_sentence_windows_follow_the_catalog_through_backfill_replace_and_prune(settings, docs: Path,
+                                                                                hash_embedder) -> None:
+    from index.vector_store import WindowStore
+    from index.windows import WINDOW_FORMAT
+
+    on = settings.index.model_copy(update={"sentence_windows": True})
+    windows = WindowStore(on, hash_embedder.name)
+
+    def catalog_ids() -> set[str]:
+        catalog = Catalog(Path(settings.index.path))
+        try:
+            return catalog.chunk_ids()
+        finally:
+            catalog.close()
+
+    ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)  # flag off: no windows
+    assert windows.count() == 0
+    backfill = ingest([docs], settings.corpus, on, embedder=hash_embedder)  # flag on: unchanged files
+    assert backfill.counts()["unchanged"] == 2 and backfill.embedded == 0
+    assert backfill.timings["windows_embedded"] > 2 * backfill.chunks_total  # several windows per chunk
+    assert windows.parents() == catalog_ids()
+
+    path = docs / SMALL
+    path.write_text(path.read_text(encoding="utf-8").replace("Myggdalen", "Kommunhuset"), encoding="utf-8")
+    replaced = ingest([docs], settings.corpus, on, embedder=hash_embedder)
+    # All-new chunk ids; the windows of unchanged passages are copied, not encoded again.
+    assert 0 < replaced.timings["windows_embedded"] <= 30
+    assert windows.parents() == catalog_ids()
+
+    (docs / MEDIUM).unlink()
+    ingest([docs], settings.corpus, on, embedder=hash_embedder, prune=True)
+    assert windows.parents() == catalog_ids() and len(catalog_ids()) < 100
+
+    # A flag-off run that changes the catalog marks the windows stale; the next flag-on run repairs them.
+    path.write_text(path.read_text(encoding="utf-8") + "\nEtt nytt stycke om budget i balans.\n", encoding="utf-8")
+    ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    catalog = Catalog(Path(settings.index.path))
+    assert catalog.get_meta("windows") == "0"
+    catalog.close()
+    assert windows.parents() != catalog_ids()
+    ingest([docs], settings.corpus, on, embedder=hash_embedder)
+    assert windows.parents() == catalog_ids()
+    catalog = Catalog(Path(settings.index.path))
+    assert catalog.get_meta("windows") == str(WINDOW_FORMAT)
+    catalog.close()
+    hits = Searcher.from_settings(on, embedder=hash_embedder).search("budget i balans", method="dense")
+    assert hits and {h.chunk.chunk_id for h in hits} <= catalog_ids()

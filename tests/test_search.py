@@ -106,6 +106,62 @@ def test_summary_boost_lifts_decisions_and_summaries_without_changing_the_candid
         [h.chunk.chunk_id for h in boosted.search(query, method="keyword")]
 
 
+@pytest.fixture(scope="module")
+def window_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The Tyresö protocol (~60 chunks) indexed with sentence windows and the HashEmbedder."""
+    from fakes import HashEmbedder
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("windows"), index={"sentence_windows": True})
+    ingest([SAMPLES / "004_45a1c237a718c0b7.txt"], settings.corpus, settings.index, embedder=HashEmbedder())
+    return settings
+
+
+def test_sentence_windows_rank_a_chunk_by_its_best_window(window_settings: Settings) -> None:
+    from fakes import HashEmbedder
+
+    from index.windows import sentence_windows
+
+    index = window_settings.index.model_copy(update={"window_chunk_weight": 0.0})
+    searcher = Searcher.from_settings(index, HashEmbedder())
+    long = max(searcher.refresh().chunks, key=lambda c: len(sentence_windows(c)))
+    window = sentence_windows(long)[2]
+    hits = searcher.search(window.text, method="dense")
+    # The window's own text ranks its parent first; the hit is the whole chunk, verbatim.
+    assert hits[0].chunk == long and hits[0].score == pytest.approx(1.0, abs=1e-4)
+    assert len({h.chunk.chunk_id for h in hits}) == len(hits)
+    # dense_similarity stays the whole chunk's cosine, as without windows.
+    plain = Searcher.from_settings(index.model_copy(update={"sentence_windows": False}), HashEmbedder())
+    plain_sims = {h.chunk.chunk_id: h.dense_similarity for h in plain.search(window.text, k=60, method="dense")}
+    assert hits[0].dense_similarity == pytest.approx(plain_sims[long.chunk_id], abs=1e-4)
+    assert hits[0].dense_similarity < 0.99
+    fused = Searcher.from_settings(window_settings.index, HashEmbedder()).search(window.text, method="hybrid")
+    assert long.chunk_id in [h.chunk.chunk_id for h in fused[:5]]
+
+
+def test_sentence_windows_keep_filters_and_fall_back_without_windows(window_settings: Settings) -> None:
+    from fakes import HashEmbedder
+
+    from index.catalog import Catalog
+
+    searcher = Searcher.from_settings(window_settings.index, HashEmbedder())
+    query = "verksamhetsberättelse individ- och familjeomsorgen budget i balans"
+    assert searcher.search(query, filters=SearchFilters(kommun="Botkyrka"), method="dense") == []
+    assert {h.chunk.meeting.kommun for h in searcher.search(query, filters=SearchFilters(kommun="Tyresö"))} \
+        == {"Tyresö"}
+    plain = Searcher.from_settings(window_settings.index.model_copy(update={"sentence_windows": False}),
+                                   HashEmbedder())
+    catalog = Catalog(Path(window_settings.index.path))
+    catalog.set_meta("windows", "0")  # as after an ingest with the flag off
+    try:
+        assert [h.chunk.chunk_id for h in searcher.search(query, method="dense")] == \
+            [h.chunk.chunk_id for h in plain.search(query, method="dense")]
+    finally:
+        from index.windows import WINDOW_FORMAT
+
+        catalog.set_meta("windows", str(WINDOW_FORMAT))
+        catalog.close()
+
+
 def test_case_lists_every_chunk_of_the_case_by_date(searcher: Searcher) -> None:
     chunks = searcher.case("sn 2023:00144")
     assert chunks and all("SN/2023:144" in c.diarienummer for c in chunks)

@@ -93,3 +93,34 @@ def test_collections_are_separate_per_embedder(tmp_path: Path, chunks, hash_embe
     VectorStore(settings, "model-a").upsert(chunks[:1], hash_embedder.embed_documents([chunks[0].text]))
     assert VectorStore(settings, "model-a").count() == 1
     assert VectorStore(settings, "model-b").count() == 0
+
+
+def test_window_store_ranks_parents_by_best_window_and_deletes_by_parent(store_settings: IndexSettings,
+                                                                         chunks, hash_embedder) -> None:
+    from dataclasses import replace
+
+    from index.vector_store import WindowStore
+    from index.windows import Window
+
+    long = replace(chunks[1], text=chunks[1].text + " Nämnden yttrar sig. " + "Utan samband här. " * 30)
+    parents = [chunks[0], long, chunks[2]]
+    windows = [Window(f"{c.chunk_id}:{n}", c.chunk_id, text) for c in parents
+               for n, text in enumerate([c.text[:60], c.text[60:] or c.text])]
+    store = WindowStore(store_settings, hash_embedder.name)
+    store.upsert_windows(parents, windows, hash_embedder.embed_documents([w.text for w in windows]))
+    assert store.count() == 6 and VectorStore(store_settings, hash_embedder.name).count() == 0  # own collection
+    assert store.parents() == {c.chunk_id for c in parents}
+
+    ranked = store.query_parents(hash_embedder.embed_query(long.text[:60]), 6)
+    assert ranked[0] == (long.chunk_id, pytest.approx(1.0, abs=1e-4))  # its best window, not its whole page
+    assert len({cid for cid, _ in ranked}) == len(ranked) == 3  # one entry per parent
+    tyreso = store.query_parents(hash_embedder.embed_query("godkänns"), 6, SearchFilters(kommun="Tyresö"))
+    assert [cid for cid, _ in tyreso] == [chunks[2].chunk_id]
+
+    copied = store.window_vectors([long.chunk_id])[long.chunk_id]
+    assert [wid for wid, _ in copied] == [f"{long.chunk_id}:0", f"{long.chunk_id}:1"]
+    moved = replace(chunks[2], meeting=replace(chunks[2].meeting, kommun="Botkyrka"))
+    store.update_parent_metadata([moved])
+    assert store.query_parents(hash_embedder.embed_query("godkänns"), 6, SearchFilters(kommun="Tyresö")) == []
+    store.delete_parents([long.chunk_id, chunks[2].chunk_id])
+    assert store.parents() == {chunks[0].chunk_id} and store.count() == 2
