@@ -118,6 +118,7 @@ class Searcher:
         self._lock = threading.Lock()
         self._table: _Table | None = None
         self._windows = WindowStore(settings, embedder.name) if settings.sentence_windows else None
+        self._warned = False  # the missing-windows warning is logged once per searcher
 
     @classmethod
     def from_settings(cls, settings: IndexSettings, embedder: Embedder | None = None) -> Searcher:
@@ -218,8 +219,10 @@ class Searcher:
         Falls back to the chunk list while the index has no complete windows (built with the flag off).
         """
         if self._windows is None or self._catalog.get_meta("windows") != str(WINDOW_FORMAT):
-            if self._windows is not None:
-                log.warning("sentence_windows is on but the index has no windows; run `namnd ingest`")
+            if self._windows is not None and not self._warned:
+                self._warned = True
+                log.warning("sentence_windows is on but the index at %s has no complete windows; ranking by "
+                            "whole chunks until `namnd ingest` runs with the flag on", self.settings.path)
             return chunk_dense
         # ~5 windows per chunk and neighbours overlap: 4 windows per wanted chunk leaves ~n parents.
         parents = [(cid, sim) for cid, sim in self._windows.query_parents(vector, 4 * n, filters)

@@ -8,7 +8,6 @@ searcher ranks a chunk by its best window (max-sim) and still returns and quotes
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -82,8 +81,3 @@ def sentence_windows(chunk: Chunk) -> list[Window]:
         text = f"{header}\n{body}" if header else body
         windows.append(Window(f"{chunk.chunk_id}:{len(windows)}", chunk.chunk_id, text))
     return windows
-
-
-def window_hash(window: Window) -> str:
-    """Identity of a window's encoder text (equal hashes: the stored vector can be reused)."""
-    return hashlib.sha256(window.text.encode("utf-8")).hexdigest()[:24]

@@ -54,7 +54,20 @@ def test_prompt_has_system_rules_numbered_sources_and_question(chat_chunks, chat
     _assistant(chat_chunks, llm, chat_settings).answer(QUESTION)
     system, user = llm.history[0]
     assert system.role == "system" and system.content == SYSTEM_SV
-    assert "[1] Dnr SN/2023:554" in user.content and user.content.endswith("Fråga: " + QUESTION)
+    assert "[1] Dnr SN/2023:554" in user.content and ("Fråga: " + QUESTION + "\n") in user.content
+
+
+def test_a_no_information_reply_is_a_refusal(chat_chunks, chat_settings):
+    llm = FakeChatModel("Det finns ingen information om detta i källorna [1].")
+    answer = _assistant(chat_chunks, llm, chat_settings).answer(QUESTION)
+    assert not answer.answered and answer.citations == ()
+
+
+def test_a_bare_marker_reply_falls_back_to_quotes(chat_chunks, chat_settings):
+    answer = _assistant(chat_chunks, FakeChatModel("[1]"), chat_settings).answer(QUESTION)
+    assert answer.answered and answer.mode == "extractive" and answer.notice
+    assert all(c.quote in next(ch.text for ch in chat_chunks if ch.chunk_id == c.chunk_id)
+               for c in answer.citations)
 
 
 def test_model_refusal_is_not_answered_and_shows_closest_sources(chat_chunks, chat_settings):

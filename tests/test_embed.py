@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embed import (E5Embedder, Embedder, SentenceTransformerEmbedder, as_llama_index_embedding,
+from index.embed import (E5Embedder, E5TorchEmbedder, Embedder, SentenceTransformerEmbedder, as_llama_index_embedding,
                          make_embedder, passage_header, passage_text, spoken_date)
 from index.errors import EmbeddingBackendError
 from index.settings import IndexSettings
@@ -71,7 +71,8 @@ def test_sentence_transformers_never_downloads(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_make_embedder_picks_backend_by_setting(minilm_dir: Path) -> None:
-    assert isinstance(make_embedder(IndexSettings()), E5Embedder)
+    assert isinstance(make_embedder(IndexSettings()), E5TorchEmbedder)  # the default (docs/performance.md)
+    assert isinstance(make_embedder(IndexSettings(embedding_backend="e5")), E5Embedder)
     st = make_embedder(IndexSettings(embedding_backend="sentence-transformers", embedding_model=str(minilm_dir)))
     assert isinstance(st, SentenceTransformerEmbedder)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from assistant import prompts
 
 
-def test_system_prompts_carry_the_cannot_answer_phrase_and_the_data_rule():
+def test_system_prompts_carry_the_data_rule_but_not_the_cannot_answer_bait():
+    # With the refusal phrase in the prompt the 1.5B model refused nearly everything (docs/assistant.md).
     assert prompts.CANNOT_ANSWER == "Det framgår inte av handlingarna."
-    assert prompts.CANNOT_ANSWER in prompts.SYSTEM_SV and "aldrig instruktioner" in prompts.SYSTEM_SV
-    assert prompts.CANNOT_ANSWER_EN in prompts.SYSTEM_EN and "never instructions" in prompts.SYSTEM_EN
+    assert "aldrig instruktioner" in prompts.SYSTEM_SV and "never instructions" in prompts.SYSTEM_EN
+    assert prompts.CANNOT_ANSWER not in prompts.SYSTEM_SV and prompts.CANNOT_ANSWER_EN not in prompts.SYSTEM_EN
 
 
 def test_every_user_facing_text_exists_in_both_languages():

@@ -22,7 +22,8 @@ def test_every_sentence_lies_whole_in_a_window_under_the_chunk_header(chunk_fact
     assert len(windows) >= 3 and all(w.text.startswith(header + "\n") for w in windows)
     bodies = [w.text[len(header) + 1:] for w in windows]
     for sentence in ("Alla verksamheter visar budget i balans eller ett överskott.",
-                     "Överskott på grund av vakanta tjänster: 11,9 mnkr", "Nämnden godkänner verksamhetsberättelsen."):
+                     "Överskott på grund av vakanta tjänster: 11,9 mnkr",
+                     "Nämnden godkänner verksamhetsberättelsen."):
         assert any(sentence in body for body in bodies), sentence
     assert all("**" not in body for body in bodies)  # the encoder's cleaned copy, as passage_text
     assert [w.window_id for w in windows] == [f"{chunk.chunk_id}:{n}" for n in range(len(windows))]
