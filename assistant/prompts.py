@@ -17,7 +17,7 @@ SYSTEM_SV = (
     "hakparentes efter varje påstående, t.ex. \"Nämnden redovisade ett överskott på 4,2 miljoner "
     "kronor [1].\" Svara aldrig med bara ett källnummer.\n"
     "3. Skriv siffror och belopp exakt som i källan.\n"
-    "4. Om källan är en kallelse är beslutet ett förslag: skriv \"föreslogs\"."
+    "4. I en kallelse är besluten förslag som nämnden ännu inte har fattat."
 )
 # No "if the sources do not say, answer X" rule: with it the 1.5B model answered X to nearly every
 # question (3 of 3 answerable test questions, docs/assistant.md). Refusal happens before the model
@@ -32,7 +32,7 @@ SYSTEM_EN = (
     "number in brackets after every claim, e.g. \"The committee reported a surplus of 4.2 million "
     "kronor [1].\" Never answer with a source number alone.\n"
     "3. Copy numbers and amounts exactly as in the source.\n"
-    "4. If the source is a kallelse (notice of meeting), the decision is a proposal: say \"was proposed\"."
+    "4. In a kallelse (notice of meeting) the decisions are proposals the committee has not yet made."
 )
 SYSTEM_BY_LANGUAGE = {"sv": SYSTEM_SV, "en": SYSTEM_EN}
 
