@@ -21,6 +21,7 @@ from assistant.intent import question_intent
 from assistant.question_language import question_language
 from assistant.llm import ChatModel, Message, make_chat_model
 from assistant.refusal import (
+    addresses_question,
     CorpusScope, best_similarity, has_exact_match, missing_topic_share, out_of_scope, term_coverage,
 )
 from assistant.settings import ChatSettings
@@ -223,6 +224,9 @@ def check_answer(base: Answer, raw: str, sources: Sequence[Source]) -> Answer:
             return replace(base, text=prompts.NO_EVIDENCE[base.language], sources=closest)
         log.info("Ungrounded LLM answer withheld: %r", raw[:200])
         return replace(base, text=prompts.UNGROUNDED[base.language], sources=closest)
+    if not addresses_question(base.search_query, " ".join([text, *(c.quote for c in citations)])):
+        log.info("Off-topic LLM answer withheld: %r", text[:200])
+        return replace(base, text=prompts.NO_EVIDENCE[base.language], sources=closest)
     return replace(base, text=text, citations=citations, answered=True)
 
 

@@ -117,6 +117,17 @@ def missing_topic_share(query: str, hits: Sequence[Hit]) -> float:
     return sum(w[:6] not in found for w in words) / len(words)
 
 
+def addresses_question(query: str, answer: str) -> bool:
+    """Whether a generated answer (with its cited quotes) shares a topic word with the question.
+
+    Catches a fluent but off-topic reply: "Hur många elever gick i Tumba gymnasium 2022?" answered
+    with the 2022 surplus shares no word with the question but the year. Years and numbers do not count.
+    """
+    generic = {w[:6] for w in _GENERIC}
+    wanted = {t for t in terms(query) if not t.isdigit() and t not in generic}
+    return not wanted or bool(wanted & terms(answer))
+
+
 def has_exact_match(hits: Sequence[Hit]) -> bool:
     """Whether retrieval matched a diarienummer exactly (never refused for low similarity)."""
     return any(h.source == "exact" for h in hits)

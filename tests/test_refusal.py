@@ -72,3 +72,12 @@ def test_missing_topic_share_ignores_question_vocabulary_and_short_questions(hit
     # "diarienummer", "ärendet" and "februari" say nothing about the topic; two topic words are too few.
     assert missing_topic_share("Vilket diarienummer har ärendet om överskottet i februari?", hits) == 0.0
     assert missing_topic_share("Vad kostade bygget?", hits) == 0.0
+
+
+def test_an_answer_must_share_a_topic_word_with_the_question():
+    from assistant.refusal import addresses_question
+
+    off_topic = "Nämnden redovisade ett överskott på 78,5 miljoner kronor 2022 [1]."
+    assert not addresses_question("Hur många elever gick i Tumba gymnasium 2022?", off_topic)
+    assert addresses_question("Hur stort överskott hade socialnämnden 2022?", off_topic)
+    assert addresses_question("Vilket diarienummer har ärendet?", "SN/2023:144 [1]")  # nothing topical asked
