@@ -37,6 +37,24 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+# Filter options shared by `search` and `ask`.
+_KOMMUN_OPTION = typer.Option(None, "--kommun", help="Bara handlingar från denna kommun.")
+_NAMND_OPTION = typer.Option(None, "--namnd", help="Bara handlingar från denna nämnd.")
+_FROM_OPTION = typer.Option(None, "--from", help="Sammanträden från och med datum (ÅÅÅÅ-MM-DD).")
+_TO_OPTION = typer.Option(None, "--to", help="Sammanträden till och med datum (ÅÅÅÅ-MM-DD).")
+_DNR_OPTION = typer.Option(None, "--dnr", help="Bara ärenden med detta diarienummer (alla skrivsätt), t.ex. SN/2023:144.")
+
+
+def _filters(kommun: str | None, namnd: str | None, date_from: str | None, date_to: str | None,
+             dnr: str | None, doc_type: str | None = None) -> Any:
+    """SearchFilters from the CLI options, or None when none is set."""
+    from index.types import SearchFilters
+
+    filters = SearchFilters(kommun=kommun, committee=namnd, date_from=date_from, date_to=date_to,
+                            doc_type=doc_type, diarienummer=dnr)
+    return None if filters.is_empty() else filters
+
+
 # --- subcommands are added below, one block per layer (keep blocks separate) ---
 
 
@@ -107,11 +125,11 @@ def ingest_command(
 def search_command(
     query: str = typer.Argument(..., help="Sökfråga eller diarienummer, t.ex. \"SN/2023:00144\"."),
     k: int = typer.Option(None, "--k", help="Antal träffar (standard: NAMND_INDEX__TOP_K)."),
-    kommun: str = typer.Option(None, "--kommun", help="Bara handlingar från denna kommun."),
-    namnd: str = typer.Option(None, "--namnd", help="Bara handlingar från denna nämnd."),
-    date_from: str = typer.Option(None, "--from", help="Sammanträden från och med datum (ÅÅÅÅ-MM-DD)."),
-    date_to: str = typer.Option(None, "--to", help="Sammanträden till och med datum (ÅÅÅÅ-MM-DD)."),
-    dnr: str = typer.Option(None, "--dnr", help="Bara ärenden med detta diarienummer (alla skrivsätt)."),
+    kommun: str = _KOMMUN_OPTION,
+    namnd: str = _NAMND_OPTION,
+    date_from: str = _FROM_OPTION,
+    date_to: str = _TO_OPTION,
+    dnr: str = _DNR_OPTION,
     doc_type: str = typer.Option(None, "--doc-type", help="kallelse, protokoll, protokollsutdrag, …"),
     method: str = typer.Option("hybrid", "--method", help="hybrid (standard), dense eller keyword."),
     as_json: bool = typer.Option(False, "--json", help="Träffarna som JSON: chunkfält + score + rank."),
@@ -122,15 +140,12 @@ def search_command(
     """
     from index.errors import IndexNotBuiltError
     from index.search import METHODS, Searcher
-    from index.types import SearchFilters
-
     if method not in METHODS:
         _fail(f"okänd metod {method!r}; välj en av {', '.join(METHODS)}.")
-    filters = SearchFilters(kommun=kommun, committee=namnd, date_from=date_from, date_to=date_to,
-                            doc_type=doc_type, diarienummer=dnr)
+    filters = _filters(kommun, namnd, date_from, date_to, dnr, doc_type)
     try:
         searcher = Searcher.from_settings(_settings().index)
-        hits = searcher.search(query, k=k, filters=None if filters.is_empty() else filters, method=method)
+        hits = searcher.search(query, k=k, filters=filters, method=method)
     except IndexNotBuiltError as exc:
         _fail(_index_error_text(exc))
     if as_json:
@@ -152,14 +167,6 @@ def search_command(
 
 _RESET_WORDS = {"ny", "nytt", "/ny", "reset", "/reset", "new"}
 _QUIT_WORDS = {"avsluta", "sluta", "exit", "quit", "q", "/q"}
-
-
-def _filters(kommun: str | None, namnd: str | None, date_from: str | None, date_to: str | None,
-             dnr: str | None) -> Any:
-    from index.types import SearchFilters
-
-    filters = SearchFilters(kommun=kommun, committee=namnd, date_from=date_from, date_to=date_to, diarienummer=dnr)
-    return None if filters.is_empty() else filters
 
 
 def _print_citations(answer: Any) -> None:
@@ -215,11 +222,11 @@ def ask_command(
     question: str = typer.Argument(..., help="Frågan, t.ex. \"Hur stort överskott hade socialnämnden 2022?\""),
     mode: str = typer.Option(None, "--mode", help="llm (standard) eller extractive (utan språkmodell, direkt)."),
     as_json: bool = typer.Option(False, "--json", help="Skriv svaret (Answer) som JSON."),
-    kommun: str = typer.Option(None, "--kommun", help="Bara handlingar från denna kommun."),
-    namnd: str = typer.Option(None, "--namnd", help="Bara handlingar från denna nämnd."),
-    date_from: str = typer.Option(None, "--from", help="Sammanträden från och med datum (ÅÅÅÅ-MM-DD)."),
-    date_to: str = typer.Option(None, "--to", help="Sammanträden till och med datum (ÅÅÅÅ-MM-DD)."),
-    dnr: str = typer.Option(None, "--dnr", help="Bara ett ärende, t.ex. SN/2023:144."),
+    kommun: str = _KOMMUN_OPTION,
+    namnd: str = _NAMND_OPTION,
+    date_from: str = _FROM_OPTION,
+    date_to: str = _TO_OPTION,
+    dnr: str = _DNR_OPTION,
 ) -> None:
     """Ställ en fråga och få ett svar med källhänvisningar.
 
