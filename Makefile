@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LLAMA_CPP := llama-cpp-python[server]>=0.3.16
 
 .PHONY: install run test quicktest browser clean
 
@@ -11,6 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --upgrade pip
 	# torch first, pinned to the local CPU build, or pip pulls GBs of CUDA wheels
 	$(BIN)/python -m pip install torch==2.13.0
+	# llama-cpp-python: a prebuilt wheel where one is reachable (PyPI has only sdists for linux; a
+	# mirror or --find-links dir may have one), else a build of just what we load (no mtmd/llava
+	# library), which is most of a fresh install's time (docs/performance.md, "Setup time").
+	$(BIN)/python -m pip install --only-binary=llama-cpp-python '$(LLAMA_CPP)' 2>/dev/null || { \
+	  echo "No prebuilt llama-cpp-python wheel for this platform; building it from source (minutes)."; \
+	  CMAKE_ARGS="-DLLAVA_BUILD=OFF $$CMAKE_ARGS" $(BIN)/python -m pip install '$(LLAMA_CPP)'; }
 	$(BIN)/python -m pip install -e '.[test]'
 	touch $(STAMP)
 

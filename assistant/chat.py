@@ -6,13 +6,16 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from assistant import prompts
+from assistant.archive import Archive
 from assistant.citations import (
-    DECISION_SECTIONS, Source, extract_citations, format_sources, ground_unmarked, looks_like_instruction,
+    DECISION_SECTIONS, Source, format_sources, ground_unmarked, looks_like_instruction,
     number_hits, sanitize,
 )
+from assistant.answerability import REQUIRED, judge
+from assistant.claims import check_claims
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
 from assistant.extractive import extractive_answer
@@ -20,6 +23,9 @@ from assistant.glossary import swedish_view
 from assistant.intent import question_intent
 from assistant.question_language import question_language
 from assistant.llm import ChatModel, Message, make_chat_model
+from assistant.meetings import MeetingKey, meeting_keys
+from assistant.plan import QuestionPlan, make_plan
+from assistant.routes import add_quote, decision_note, routed_reply, searched
 from assistant.refusal import (
     addresses_question,
     CorpusScope, best_similarity, has_exact_match, missing_topic_share, out_of_scope, term_coverage,
@@ -27,6 +33,7 @@ from assistant.refusal import (
 from assistant.settings import ChatSettings
 from assistant.types import Answer, FinalEvent, SourcesEvent, StreamEvent, TokenEvent, Turn
 from corpus.metadata import find_diarienummer
+from corpus.paragraphs import find_paragraphs, normalize_paragraph
 from corpus.types import Meeting
 from index.types import Hit, SearchFilters
 
@@ -35,28 +42,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MODES = ("llm", "extractive")
-_PARAGRAPH = re.compile(r"§\s?(\d{1,4})\b")
 CLOSEST_SOURCES = 3  # sources shown with a refusal
 _MARKER = re.compile(r"\[\d+\]")
-
-
-class Retriever(Protocol):
-    """What the assistant needs from index.search.Searcher."""
-
-    def search(
-        self, query: str, k: int | None = None, filters: SearchFilters | None = None, method: str = "hybrid"
-    ) -> list[Hit]: ...
 
 
 class Assistant:
     """Answers questions over the indexed nämndhandlingar, with verified citations."""
 
-    def __init__(self, searcher: Retriever, llm: ChatModel | None, settings: ChatSettings,
+    def __init__(self, searcher: Archive, llm: ChatModel | None, settings: ChatSettings,
                  scope: CorpusScope | None = None) -> None:
         self.searcher = searcher
         self.settings = settings
         self._llm = llm  # None: built from settings on the first LLM answer (extractive never needs it)
         self._scope = scope
+        self._meeting_keys: list[MeetingKey] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -78,6 +77,13 @@ class Assistant:
         if self._scope is None:
             self._scope = CorpusScope.from_meetings(_meetings(self.searcher))
         return self._scope
+
+    @property
+    def meetings(self) -> list[MeetingKey]:
+        """The indexed meetings (kommun, nämnd, date), read once like the scope."""
+        if self._meeting_keys is None:
+            self._meeting_keys = meeting_keys(_meetings(self.searcher))
+        return self._meeting_keys
 
     def answer(self, question: str, history: Sequence[Turn] = (), filters: SearchFilters | None = None,
                mode: str | None = None) -> Answer:
@@ -105,14 +111,23 @@ class Assistant:
             filters = history[-1].filters  # follow-ups keep the conversation's filters
         llm = self._llm if self.settings.condense_with_llm else None
         query = condense(question, history, llm, language)
+        plan = make_plan(query, language)
+        routed = routed_reply(plan, self.searcher, self._retrieve, filters, self.meetings, language)
+        if routed is not None:  # a case, meeting or comparison answered from its own cited evidence
+            yield SourcesEvent(routed.hits, query)
+            yield FinalEvent(Answer(routed.text, routed.citations, language, True, mode, routed.hits, query,
+                                    notice, routed.parts, plan.route))
+            return
         hits = self._retrieve(query, filters)
         yield SourcesEvent(tuple(hits), query)
         base = Answer("", (), language, False, mode, tuple(hits), query, notice)
-        refusal = self._refusal(question, query, hits, language)
+        refusal, require = self._refusal(question, query, hits, language), None
+        if refusal is None:
+            refusal, require = self._unanswerable(plan, query, hits, filters)
         if refusal is not None:
             yield FinalEvent(replace(base, text=refusal, sources=tuple(hits[:CLOSEST_SOURCES])))
         elif mode == "extractive":
-            yield FinalEvent(self._extractive(base, query, hits))
+            yield FinalEvent(self._extractive(base, query, hits, plan=plan, require=require))
         else:
             yield from self._generate(base, question, query, hits)
 
@@ -156,14 +171,44 @@ class Assistant:
             return prompts.NO_EVIDENCE[language]
         return None
 
-    def _extractive(self, base: Answer, query: str, hits: Sequence[Hit], notice: str | None = None) -> Answer:
+    def _unanswerable(self, plan: QuestionPlan, query: str, hits: Sequence[Hit],
+                      filters: SearchFilters | None) -> tuple[str | None, re.Pattern[str] | None]:
+        """(refusal saying what was searched, None) when the evidence the answer would quote does not answer it,
+        else (None, the sentence filter the answer needs): an amount question whose best sentences hold no
+        number is answered from the best sentences that do, when those pass the judgement.
+        """
+        verdict = None
+        for require in (None, REQUIRED.get("amount")):
+            _, picked = extractive_answer(query, hits, plan.language, self.settings.extractive_sentences,
+                                          require=require)
+            verdict = judge(plan, [c.quote for c in picked], [hits[c.number - 1] for c in picked])
+            if verdict.answerable:
+                return None, require
+            if verdict.reason != "no number in the evidence":
+                break
+        log.info("Refusing %r: %s", query, verdict.reason if verdict else "")
+        refusal = f"{prompts.CANNOT_ANSWER_BY_LANGUAGE[plan.language]} {searched(plan, filters, plan.language)} " \
+                  f"{prompts.NO_EVIDENCE[plan.language].split('. ', 1)[-1]}"
+        return refusal, None
+
+    def _extractive(self, base: Answer, query: str, hits: Sequence[Hit], notice: str | None = None,
+                    plan: QuestionPlan | None = None, require: re.Pattern[str] | None = None) -> Answer:
         # Scored against the standalone query: "och vad berodde det på?" alone matches nothing.
-        text, citations = extractive_answer(query, hits, base.language, self.settings.extractive_sentences)
+        text, citations = extractive_answer(query, hits, base.language, self.settings.extractive_sentences,
+                                            require=require)
         notice = " ".join(n for n in (base.notice, notice) if n) or None
         if not citations:
             return replace(base, text=prompts.NO_EVIDENCE[base.language], mode="extractive",
                            sources=tuple(hits[:CLOSEST_SOURCES]), notice=notice)
-        return replace(base, text=text, citations=citations, answered=True, mode="extractive", notice=notice)
+        sources = tuple(hits)
+        if plan is not None and plan.wants("decision"):
+            # "Vad beslutade …?": say whether this is the protocol's decision or a proposal.
+            note, taken, sentence = decision_note(citations, hits, self.searcher, base.language)
+            if taken is not None and sentence is not None:
+                text, citations, sources = add_quote(text, citations, sources, taken, sentence)
+            text = f"{text}\n{note}" if note else text
+        return replace(base, text=text, citations=citations, answered=True, mode="extractive", notice=notice,
+                       sources=sources)
 
     def _generate(self, base: Answer, question: str, query: str, hits: Sequence[Hit]) -> Iterator[StreamEvent]:
         sources = self._prompt_sources(query, hits, base.language)
@@ -216,9 +261,13 @@ def check_answer(base: Answer, raw: str, sources: Sequence[Source]) -> Answer:
         # "Det finns ingen information om detta [1]." is a refusal even with a marker; a later
         # "… orsaken framgår inte." after a cited fact is not.
         return replace(base, text=prompts.NO_EVIDENCE[base.language], sources=closest)
-    text, citations = extract_citations(raw, sources)
-    if not citations and not _is_refusal(raw):
-        text, citations = extract_citations(ground_unmarked(raw, sources), sources)
+    if not _MARKER.search(raw) and not _is_refusal(raw):
+        raw = ground_unmarked(raw, sources)
+    # Claim by claim: a number, date or name its cited source lacks is replaced by the source's sentence.
+    checked = check_claims(raw, sources)
+    text, citations = checked.text, checked.citations
+    if checked.replaced or checked.dropped:
+        log.info("LLM claims replaced %d, dropped %d: %r", checked.replaced, checked.dropped, raw[:200])
     if not citations:
         if _is_refusal(raw):
             return replace(base, text=prompts.NO_EVIDENCE[base.language], sources=closest)
@@ -250,8 +299,8 @@ def _carries_reference(query: str, hit: Hit) -> bool:
     chunk = hit.chunk
     if any(dnr in chunk.diarienummer for dnr in find_diarienummer(query)):
         return True
-    paragraph = (chunk.paragraph or "").replace("\xa0", " ")
-    return bool(paragraph) and any(paragraph == f"§ {int(n)}" for n in _PARAGRAPH.findall(query))
+    paragraph = normalize_paragraph(chunk.paragraph)
+    return paragraph is not None and paragraph in find_paragraphs(query)
 
 
 def _is_refusal(text: str) -> bool:
@@ -260,16 +309,7 @@ def _is_refusal(text: str) -> bool:
     return any(p in lowered for p in [*phrases, *prompts.NO_INFORMATION])
 
 
-def _meetings(searcher: Retriever) -> list[Meeting]:
-    """Meetings of the indexed documents, read from Searcher.documents() when it has one."""
-    documents = getattr(searcher, "documents", None)
-    if documents is None:
-        return []
-    meetings = []
-    for info in documents():
-        meeting = getattr(info, "meeting", None)
-        if meeting is None:
-            meeting = Meeting(getattr(info, "kommun", None), getattr(info, "committee", None),
-                              getattr(info, "date", None), None, None, getattr(info, "doc_type", "okänd"))
-        meetings.append(meeting)
-    return meetings
+def _meetings(archive: Archive) -> list[Meeting]:
+    """Meetings of the indexed documents: kommun, nämnd, date and type are all the scope reads."""
+    return [Meeting(kommun=d.kommun, committee=d.committee, date=d.date, time=None, place=None,
+                    doc_type=d.doc_type) for d in archive.documents()]

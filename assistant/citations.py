@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from assistant.prompts import SOURCE_BLOCK, source_header
 from assistant.sentences import Span, best_spans, relevance, sentence_spans, terms, wants_number
 from assistant.types import Citation
+from corpus.paragraphs import DECISION_SECTIONS
 from index.types import Hit
 
 _MARKER = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
@@ -35,7 +36,6 @@ class Source:
     excerpt: str
 
 
-DECISION_SECTIONS = frozenset({"Beslut", "Förslag till beslut"})
 _DECISION_POINT = re.compile(r"^[ \t*-]*(\d{1,2}[.)]?[ \t]+)?[A-ZÅÄÖ][^\n]{0,200}(godkänn|beslut|överlämna|fastställ|"
                              r"antar|antas|uppdra|föreslå|avslå|bevilja|anse)", re.M)
 

@@ -49,16 +49,21 @@ class _Candidate:
 
 
 def extractive_answer(
-    question: str, hits: Sequence[Hit], language: str, max_sentences: int = 3, max_chunks: int = 4
+    question: str, hits: Sequence[Hit], language: str, max_sentences: int = 3, max_chunks: int = 4,
+    require: re.Pattern[str] | None = None,
 ) -> tuple[str, tuple[Citation, ...]]:
     """Answer text of quoted sentences with [n] markers (n = position in `hits`) and their citations.
 
     Sentences are scored by the question's words, plus what the question asks for (`Intent`):
     an amount for "Hur mycket ...?", a date for "När ...?", a name for "Vem ...?", the decision
     points for "Vad beslutade ...?". A dnr or § question gets a first line stating it.
+    With `require`, only sentences matching it are quoted (e.g. one holding a number, for an amount question
+    whose best-scored sentences hold none).
     """
     intent = question_intent(question)
     candidates = _candidates(question, hits[:max_chunks], intent, language)
+    if require is not None:
+        candidates = [c for c in candidates if require.search(_YEAR.sub(" ", c.sentence))]
     chosen = _choose(candidates, hits, max_sentences, comparing=_compares(question))
     if not chosen:
         return "", ()

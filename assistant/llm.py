@@ -1,7 +1,8 @@
-"""ChatModel Protocol and its three small backends (local GGUF, Ollama, OpenAI-compatible) via llama-index."""
+"""ChatModel Protocol and its backends: the local GGUF (batched or via llama-index), Ollama, OpenAI-compatible."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -32,6 +33,12 @@ class ChatModel(Protocol):
     def complete(self, messages: Sequence[Message]) -> str: ...
 
     def stream(self, messages: Sequence[Message]) -> Iterator[str]: ...
+
+
+class JsonChatModel(ChatModel, Protocol):
+    """A ChatModel that can also answer in JSON of a given schema (every backend here can)."""
+
+    def complete_json(self, messages: Sequence[Message], schema: dict[str, Any]) -> dict[str, Any]: ...
 
 
 def messages_to_chatml(messages: Sequence[Any]) -> str:
@@ -73,6 +80,26 @@ class _LlamaIndexChat:
         except Exception as exc:  # noqa: BLE001
             raise self._error(exc) from exc
 
+    def complete_json(self, messages: Sequence[Message], schema: dict[str, Any]) -> dict[str, Any]:
+        """The reply as a JSON object of `schema` (a JSON Schema dict, e.g. {"type": "object", ...}).
+
+        The local backends constrain sampling with a grammar made from the schema, the OpenAI one asks
+        for `response_format` json_schema; Ollama is asked in the prompt. Raises LLMBackendError when
+        the reply is not a JSON object.
+        """
+        try:
+            reply = self._complete_constrained(messages, schema)
+        except LLMBackendError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise self._error(exc) from exc
+        return parse_json_reply(reply, type(self).__name__)
+
+    def _complete_constrained(self, messages: Sequence[Message], schema: dict[str, Any]) -> str:
+        ask = Message("system", "Svara endast med ett JSON-objekt enligt detta schema: "
+                      + json.dumps(schema, ensure_ascii=False))
+        return self.complete([*messages, ask])
+
     def _error(self, exc: Exception) -> LLMBackendError:
         return LLMBackendError(
             f"LLM backend {type(self).__name__} failed: {exc!r}; check {self.setting_hint}, "
@@ -94,12 +121,7 @@ class LocalLlamaCpp(_LlamaIndexChat):
                 "run `pip install llama-index-llms-llama-cpp llama-cpp-python` or set "
                 "NAMND_CHAT__BACKEND=ollama|openai."
             ) from exc
-        if settings.model_path is None:
-            raise LLMBackendError("NAMND_CHAT__MODEL_PATH is not set; build settings with load_settings().")
-        try:
-            path = ensure_model(settings.model_path)
-        except ModelFilesError as exc:
-            raise LLMBackendError(f"{exc} (setting: NAMND_CHAT__MODEL_PATH)") from exc
+        path = _model_file(settings)
         model_kwargs: dict[str, Any] = {"n_gpu_layers": 0, "n_batch": 512}
         if settings.n_threads:
             model_kwargs["n_threads"] = settings.n_threads
@@ -120,7 +142,17 @@ class LocalLlamaCpp(_LlamaIndexChat):
             raise LLMBackendError(
                 f"Could not load GGUF model {str(path)!r}: {exc!r}; check NAMND_CHAT__MODEL_PATH."
             ) from exc
+        self._settings = settings
         super().__init__(llm)
+
+    def _complete_constrained(self, messages: Sequence[Message], schema: dict[str, Any]) -> str:
+        from llama_cpp.llama_grammar import LlamaGrammar
+
+        grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+        out = self._llm._model(prompt=messages_to_chatml(messages), grammar=grammar,  # the llama_cpp.Llama
+                               max_tokens=self._settings.max_tokens, temperature=self._settings.temperature,
+                               stop=["<|im_end|>", "<|endoftext|>"])
+        return out["choices"][0]["text"]
 
 
 class OllamaChat(_LlamaIndexChat):
@@ -178,9 +210,93 @@ class OpenAICompatibleChat(_LlamaIndexChat):
             )
         )
 
+    def _complete_constrained(self, messages: Sequence[Message], schema: dict[str, Any]) -> str:
+        response_format = {"type": "json_schema", "json_schema": {"name": "svar", "schema": schema}}
+        response = self._llm.chat(_to_llama_index(messages), response_format=response_format)
+        return response.message.content or ""
 
-BACKENDS: dict[str, type[_LlamaIndexChat]] = {
+
+class LocalBatchedLlama:
+    """The bundled GGUF in-process with continuous batching (assistant/batched_llama.py): up to
+    NAMND_CHAT__N_PARALLEL users are answered at the same time instead of one after another.
+
+    Thread-safe: `concurrent` tells a caller (the web app) it needs no lock of its own.
+    """
+
+    setting_hint = "NAMND_CHAT__MODEL_PATH / NAMND_CHAT__N_PARALLEL / NAMND_CHAT__BACKEND"
+    concurrent = True
+
+    def __init__(self, settings: ChatSettings) -> None:
+        from assistant.batched_llama import BatchedLlama, Sampling
+
+        path = _model_file(settings)
+        n_parallel = max(1, getattr(settings, "n_parallel", 4))
+        try:
+            import llama_cpp.llama_cpp as raw
+            from llama_cpp._logger import set_verbose
+
+            set_verbose(False)  # llama.cpp's load and graph logs, as Llama(verbose=False) does
+            with without_amx(settings.allow_amx):
+                self._engine = BatchedLlama(raw, path, settings.n_ctx, n_parallel, settings.n_threads)
+        except Exception as exc:  # noqa: BLE001
+            raise LLMBackendError(
+                f"Could not load GGUF model {str(path)!r} with {n_parallel} parallel sequences: {exc!r}; "
+                "check NAMND_CHAT__MODEL_PATH, or lower NAMND_CHAT__N_PARALLEL / NAMND_CHAT__N_CTX."
+            ) from exc
+        self._sampling = Sampling(settings.max_tokens, settings.temperature, top_p=0.9)
+
+    def complete(self, messages: Sequence[Message]) -> str:
+        return "".join(self.stream(messages))
+
+    def stream(self, messages: Sequence[Message]) -> Iterator[str]:
+        yield from self._generate(messages, self._sampling)
+
+    def complete_json(self, messages: Sequence[Message], schema: dict[str, Any]) -> dict[str, Any]:
+        """The reply as a JSON object of `schema`, sampled under a grammar made from the schema."""
+        from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+        from assistant.batched_llama import Sampling
+
+        s = self._sampling
+        grammar = json_schema_to_gbnf(json.dumps(schema))
+        reply = "".join(self._generate(messages, Sampling(s.max_tokens, s.temperature, s.top_p, grammar=grammar)))
+        return parse_json_reply(reply, type(self).__name__)
+
+    def _generate(self, messages: Sequence[Message], sampling: Any) -> Iterator[str]:
+        try:
+            yield from self._engine.generate(messages_to_chatml(messages), sampling)
+        except (ValueError, RuntimeError) as exc:
+            raise LLMBackendError(
+                f"LLM backend {type(self).__name__} failed: {exc}; check {self.setting_hint}, or answer "
+                "without an LLM with --mode extractive (NAMND_CHAT__MODE=extractive)."
+            ) from exc
+
+
+def _model_file(settings: ChatSettings) -> Path:
+    if settings.model_path is None:
+        raise LLMBackendError("NAMND_CHAT__MODEL_PATH is not set; build settings with load_settings().")
+    try:
+        return ensure_model(settings.model_path)
+    except ModelFilesError as exc:
+        raise LLMBackendError(f"{exc} (setting: NAMND_CHAT__MODEL_PATH)") from exc
+
+
+def parse_json_reply(reply: str, backend: str) -> dict[str, Any]:
+    """The first JSON object in a model reply ("```json {...} ```" too); LLMBackendError if there is none."""
+    start, end = reply.find("{"), reply.rfind("}")
+    try:
+        value = json.loads(reply[start:end + 1]) if 0 <= start < end else None
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise LLMBackendError(f"LLM backend {backend} did not answer with a JSON object: {reply[:200]!r}; "
+                              "retry, or answer without an LLM with --mode extractive.")
+    return value
+
+
+BACKENDS: dict[str, type[_LlamaIndexChat] | type[LocalBatchedLlama]] = {
     "local": LocalLlamaCpp,
+    "local-batched": LocalBatchedLlama,
     "ollama": OllamaChat,
     "openai": OpenAICompatibleChat,
 }

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from assistant.kommuner import KOMMUNER
 from assistant.sentences import terms
 from corpus.metadata import find_diarienummer
+from corpus.paragraphs import find_paragraphs, same_paragraph
 from corpus.types import Meeting
 from index.types import Hit
 
@@ -28,7 +29,6 @@ _GENERIC = frozenset(
     respektive mellan jämför jämfört tidigare senare handlingarna kallelsen kallelse vilket vilken vilka
     januari februari april augusti september oktober november december""".split()
 )
-_PARAGRAPH = re.compile(r"§\s?(\d{1,4})\b")
 _MONTHS = {m: i for i, m in enumerate(
     "januari februari mars april maj juni juli augusti september oktober november december".split(), 1)}
 _SWEDISH_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b", re.I)
@@ -181,9 +181,8 @@ def _missing_reference(question: str, hits: Sequence[Hit]) -> str | None:
     for dnr in find_diarienummer(question):
         if not any(dnr in h.chunk.diarienummer for h in hits):
             return dnr
-    for match in _PARAGRAPH.finditer(question):
-        wanted = f"§ {int(match.group(1))}"
-        if not any((h.chunk.paragraph or "").replace("\xa0", " ") == wanted for h in hits):
+    for wanted in find_paragraphs(question):
+        if not any(same_paragraph(h.chunk.paragraph, wanted) for h in hits):
             return wanted
     return None
 

@@ -34,6 +34,10 @@ class ChatSettings(BaseModel):
     )
     n_ctx: int = Field(4096, description="LLM context window in tokens.")
     n_threads: int | None = Field(None, description="CPU threads for llama.cpp; None = all cores.")
+    n_parallel: int = Field(
+        4, description="backend 'local-batched': questions answered at the same time by one llama.cpp context "
+        "(continuous batching; the KV cache holds n_ctx x n_parallel tokens, ~28 KB each)."
+    )
     max_tokens: int = Field(220, description="Most tokens generated per answer (~17 s at 13 tok/s).")
     temperature: float = Field(0.1, description="Sampling temperature; low keeps answers close to sources.")
     max_question_chars: int = Field(1000, description="Longer questions are truncated with a notice.")

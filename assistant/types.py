@@ -25,6 +25,16 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerPart:
+    """One row of a comparison or cross-meeting answer: a year, meeting or kommun and its own cited answer."""
+
+    label: str  # "2021", "Socialnämnden 2023-02-14", "Lomma"
+    text: str  # the part's answer, with [n] markers numbered as in Answer.citations
+    citations: tuple[Citation, ...]
+    answered: bool  # False: the documents say nothing for this part
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """The assistant's reply; answered=False means 'the documents do not say'."""
 
@@ -36,6 +46,8 @@ class Answer:
     sources: tuple[Hit, ...] = ()  # the retrieved evidence (shown as closest sources on refusal)
     search_query: str = ""  # the standalone query actually searched
     notice: str | None = None  # e.g. "Frågan kortades till 1000 tecken."
+    parts: tuple[AnswerPart, ...] = ()  # per year/meeting/kommun rows of a comparison (a table in the app)
+    route: str = "retrieve"  # how the answer was found: "case", "meeting", "compare" or "retrieve"
 
     def to_record(self) -> dict[str, object]:
         """The JSON form of `namnd ask --json`: the answer, its citations and a summary of each source."""
@@ -46,6 +58,12 @@ class Answer:
             "mode": self.mode,
             "search_query": self.search_query,
             "notice": self.notice,
+            "route": self.route,
+            "parts": [
+                {"label": p.label, "text": p.text, "answered": p.answered,
+                 "citations": [c.number for c in p.citations]}
+                for p in self.parts
+            ],
             "citations": [
                 {f: getattr(c, f) for f in Citation.__slots__} | {"diarienummer": list(c.diarienummer)}
                 for c in self.citations

@@ -15,7 +15,9 @@ from dataclasses import dataclass, replace
 from llama_index.core.node_parser import SentenceSplitter
 
 from corpus.cleaning import clean_lines
+from corpus.decision_state import decision_state
 from corpus.lines import split_lines
+from corpus.procedure import overlapping
 from corpus.settings import CorpusSettings
 from corpus.types import Chunk, Document, Item
 
@@ -52,7 +54,9 @@ def _regions(doc: Document) -> list[_Region]:
         return [_Region(0, len(doc.text), None, None, None)]
     header = "Kallelse" if doc.meeting.doc_type == "kallelse" else "Dokumenthuvud"
     regions = [_Region(0, doc.items[0].start, None, header, None)]
-    for item in doc.items:
+    for k, item in enumerate(doc.items):
+        if k and doc.text[doc.items[k - 1].end:item.start].strip():  # text between agenda-table rows
+            regions.append(_Region(doc.items[k - 1].end, item.start, None, header, None))
         regions += [_Region(s.start, s.end, item, s.name, s.layer) for s in item.sections]
     trailer = "Protokoll" if doc.meeting.doc_type.startswith("protokoll") else "Övrigt"
     regions.append(_Region(doc.items[-1].end, len(doc.text), None, trailer, None))
@@ -86,6 +90,10 @@ def _region_chunks(doc: Document, region: _Region, split: Splitter) -> list[Chun
             diarienummer_as_written=item.diarienummer_as_written if item else (),
             section=region.section, layer=region.layer, paragraph=item.paragraph if item else None,
             start_char=start, end_char=end,
+            decision_state=decision_state(doc.meeting.doc_type, region.section, region.layer, item is not None),
+            votes=overlapping(item.votes, start, end) if item else (),
+            reservations=overlapping(item.reservations, start, end) if item else (),
+            notes=overlapping(item.notes, start, end) if item else (),
         ))
     return chunks
 

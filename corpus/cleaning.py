@@ -21,7 +21,28 @@ _FURNITURE = re.compile(
     r"\d{4}/[A-ZÅÄÖ]{2,5} \d{2,6}( \d{1,3})?|Fel! Bokmärket är inte definierat\.)$",
     re.IGNORECASE,
 )
+# Page furniture of protocols and converted PDFs in general: running headers ("KOMMUNSTYRELSEN
+# SAMMANTRÄDESPROTOKOLL", "KUNGSBACKA KOMMUN … 3 (17)", "Nämnden för Teknik", "Sammanträdesdatum"),
+# signature footers ("Justerande  Utdragsbestyrkande", "Protokollet har justerats digitalt", "Det här
+# dokumentet är digitalt signerat", "Transaktionsidentitet: …"), page markers ("<!-- sida 3 -->"),
+# a § heading's continuation ("BUN § 26 (fort.)   BUN/2023:129"), Markdown table links and rules.
+_PAGE_FURNITURE = re.compile(
+    r"^(.*\bSAMMANTRÄDESPROTOKOLL\b.*|[A-ZÅÄÖ-]+\s+KOMMUN(\s+\d+ ?\(\d+\))?|\d+ ?\(\d+\)|"
+    r"Sammanträdesdatum|Datum|"
+    r"Justerande(\s+Utdragsbestyrkande)?|Justerandes\s+sign.*|Protokollet har justerats digitalt|"
+    r"(Det här dokumentet är digitalt signerat|Anslaget har signerats digitalt)|Transaktionsidentitet:\s*\w+|"
+    r"<!--.*?-->|([A-ZÅÄÖ]{2,6} )?§ ?\d{1,4} \(forts?\.?\).*|\[Tabell [\d-]+\]\(.*\)|\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?|"
+    r"_{5,}|(Dokumentreferens|Document reference):.*)$"
+)
 _DATE_LINE = re.compile(r"^\d{4}-\d\d-\d\d$")
+# An e-signature page ("Undertecknat av följande personer", "E-Signing validerat", "NAMN UNDERTECKNARE …"):
+# everything after it up to the next page is signature stamps.
+_SIGNATURE_START = re.compile(r"^(Undertecknat\s+av följande personer|E-Signing validerat.*|NAMN UNDERTECKNARE.*|"
+                              r"NAME OF SIGNER.*|Dokumentet\s+är signerat av .*)$")
+_PAGE_START = re.compile(r"^\f|^<!-- sida \d+ -->")
+# The nämnd line under a running page header ("KUNGSBACKA KOMMUN  SAMMANTRÄDESPROTOKOLL\nNämnden för Teknik").
+_HEADER_START = re.compile(r"SAMMANTRÄDESPROTOKOLL|^[A-ZÅÄÖ-]+ KOMMUN\b")
+_HEADER_NAME = re.compile(r"^(Nämnden\s+för\s+[\w&, -]+|[\w -]*(nämnden|styrelsen|fullmäktige)|[A-ZÅÄÖ -]+)$", re.IGNORECASE)
 _TOC_ROW = re.compile(r"(\t|\.{3,}\s*)\d{1,3}\s*$")
 _TAG = re.compile(r"<input[^>]*?value=\"([^\"]*)\"[^>]*>|<input[^>]*\bchecked\b[^>]*>|<input[^>]*>|<[^>]{1,200}>")
 _BLOCK_TAG = re.compile(r"</?(p|li|ul|ol|br|div|tr|td|th)\b", re.IGNORECASE)
@@ -43,12 +64,28 @@ class Cleaned:
         return self._src[k] + (pos - self._out[k] if self._linear[k] else 0)
 
 
+def is_furniture(text: str) -> bool:
+    """True for a page header/footer line, a signature stamp or a page marker (see the patterns above)."""
+    text = text.strip()
+    return bool(_FURNITURE.match(text) or _PAGE_FURNITURE.match(re.sub(r"\s{2,}", "  ", text)))
+
+
 def _drop_flags(lines: list[Line]) -> list[bool]:
     """True for every line that is furniture (see module docstring)."""
-    drop = [bool(line.stripped) and bool(_FURNITURE.match(line.stripped)) for line in lines]
+    drop = [bool(line.stripped) and is_furniture(line.stripped) for line in lines]
+    if lines and lines[0].stripped == "---":  # YAML front matter of a converted file
+        end = next((i for i, line in enumerate(lines[1:80], 1) if line.stripped == "---"), 0)
+        drop[:end + 1] = [True] * (end + 1)
+    signature = False
+    for i, line in enumerate(lines):
+        signature = (signature and not _PAGE_START.match(line.text)) or bool(_SIGNATURE_START.match(line.stripped))
+        drop[i] = drop[i] or (signature and bool(line.stripped))
     nonblank = [i for i, line in enumerate(lines) if line.stripped]
     for k, i in enumerate(nonblank):
         text = lines[i].stripped
+        if _HEADER_START.search(text):
+            for j in nonblank[k + 1:k + 2]:
+                drop[j] = drop[j] or bool(_HEADER_NAME.match(lines[j].stripped))
         if _DATE_LINE.match(text):  # running page header "2016-09-13", often above "Dnr SN/2015:1"
             drop[i] = True
         if lines[i].plain.rstrip(":") == "Innehållsförteckning":
@@ -60,13 +97,17 @@ def _drop_flags(lines: list[Line]) -> list[bool]:
     return drop
 
 
+# A page-furniture column printed beside text: "Plats:      Sida 1 av 28", "Beslut:     Sida 19 av 20".
+_PAGE_COLUMN = re.compile(r"\s{2,}(Sida \d+ av \d+|Utdragsbestyrkande|\d+ ?\(\d+\))\s*$")
+_SUSPENDED = re.compile(r"^(och|eller|samt|respektive|resp\.?|till|som)\b")
+
+
 def _separator(prev: str, nxt: str, dropped_between: bool, blank_between: bool) -> str:
     """What joins two kept lines: the rejoined word, a space, a newline or a paragraph break."""
-    if dropped_between and nxt[:1].islower():
-        if re.search(r"[a-zåäö]-$", prev):
-            return "\x00"  # remove the hyphen too: handled by the caller
-        if not _SENTENCE_END.search(prev):
-            return " "
+    if re.search(r"[a-zåäö]{2}-$", prev) and nxt[:1].islower() and not _SUSPENDED.match(nxt):
+        return "\x00"  # "kompe-" + "tens" -> "kompetens"; remove the hyphen too: handled by the caller
+    if dropped_between and nxt[:1].islower() and not _SENTENCE_END.search(prev):
+        return " "
     return "\n\n" if blank_between or dropped_between else "\n"
 
 
@@ -87,7 +128,22 @@ class _Builder:
             self.length += len(text)
 
     def add_line(self, text: str, src: int) -> None:
-        """A kept line with its HTML tags turned into text ("<input value=\"3\"/>" -> "3")."""
+        """A kept line; a Markdown table row becomes one line per non-empty cell."""
+        if not (text.startswith("|") and text.endswith("|")) or "<input" in text:  # form tables stay rows
+            self._add_tagged(text, src)
+            return
+        first = True
+        for m in re.finditer(r"[^|]+", text):
+            cell = m.group(0).strip()
+            if cell:
+                if not first:
+                    self.add("\n", src + m.start(), False)
+                self._add_tagged(cell, src + m.start() + len(m.group(0)) - len(m.group(0).lstrip()))
+                first = False
+
+    def _add_tagged(self, text: str, src: int) -> None:
+        """Text with its HTML tags turned into text ("<input value=\"3\"/>" -> "3", "IF-2023-<br>00055" ->
+        "IF-2023-00055", "köpta<br>platser" -> "köpta platser")."""
         pos = 0
         for m in _TAG.finditer(text):
             self.add(text[pos:m.start()], src + pos, True)
@@ -96,7 +152,9 @@ class _Builder:
             elif "checked" in m.group(0) and m.group(0).startswith("<input"):
                 self.add("[x]", src + m.start(), False)
             elif _BLOCK_TAG.match(m.group(0)):
-                self.add(" ", src + m.start(), False)
+                after = text[m.end():].lstrip()
+                joined = re.search(r"\w-$", text[:m.start()]) and after[:1].isalnum() and not _SUSPENDED.match(after)
+                self.add("" if joined else " ", src + m.start(), False)
             pos = m.end()
         self.add(text[pos:], src + pos, True)
 
@@ -108,7 +166,7 @@ def clean_lines(lines: list[Line]) -> Cleaned:
     prev: Line | None = None
     dropped = blank = False
     for line, is_dropped in zip(lines, drop):
-        text = line.text.strip()
+        text = _PAGE_COLUMN.sub("", line.text.strip())
         if not text or is_dropped:
             dropped, blank = dropped or is_dropped, blank or not text
             continue

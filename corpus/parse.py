@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from corpus.types import Document
 
 logger = logging.getLogger(__name__)
 
+# Bumped whenever parsing changes what chunks carry (fields, boundaries, cleaning): an index built
+# by an older parser is re-chunked on the next ingest (vectors of unchanged texts are reused).
+PARSER_VERSION = 2
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -116,13 +120,16 @@ def read_text(path: Path, settings: CorpusSettings | None = None) -> str:
 
 def parse_text(text: str, source_file: str) -> Document:
     """A Document from already-read text; ParseError only for empty or binary text."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # NFC: decomposed "å" (a + ring, seen in PDF exports) would defeat every Swedish pattern and a quote
+    # typed by a user; Document.text is the normalised text, so offsets and quotes stay verbatim in it.
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise ParseError(f"{source_file!r} contains no text; remove it, or OCR it if it is a scan")
     if _looks_binary(text):
         raise ParseError(f"{source_file!r} looks binary, not text; remove it or export it as .txt/.pdf")
     doc_id = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return Document(doc_id, source_file, text, extract_meeting(text), extract_items(text))
+    meeting = extract_meeting(text)
+    return Document(doc_id, source_file, text, meeting, extract_items(text, meeting.doc_type))
 
 
 def parse_file(path: Path, settings: CorpusSettings | None = None) -> Document:

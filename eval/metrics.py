@@ -46,8 +46,13 @@ def squash(text: str) -> str:
 
 
 def canonical_dnr(dnr: str) -> str:
-    """'sn/2023:00144' or 'SN 2023:144' -> 'SN/2023:144'; other strings are only upper-cased."""
-    match = re.fullmatch(r"\s*([A-Za-zÅÄÖåäö]+)\s*[/ ]\s*(\d{4})\s*:\s*0*(\d+)\s*", dnr)
+    """'sn/2023:00144', 'SN 2023:144' or 'IF-2025-00165' -> 'SN/2023:144' / 'IF/2025:165'.
+
+    The dashed form is how many meeting systems write a diarienummer (PREFIX-YEAR-SERIAL);
+    other strings are only upper-cased.
+    """
+    match = (re.fullmatch(r"\s*([A-Za-zÅÄÖåäö]+)\s*[/ ]\s*(\d{4})\s*:\s*0*(\d+)\s*", dnr)
+             or re.fullmatch(r"\s*([A-Za-zÅÄÖåäö]+)-(\d{4})-0*(\d+)\s*", dnr))
     if not match:
         return dnr.strip().upper()
     prefix, year, serial = match.groups()

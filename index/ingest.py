@@ -5,7 +5,9 @@ Order of writes, so that a kill at any line leaves a usable index (see index/cat
 2. one SQLite transaction swaps the file's chunks in the catalog and bumps the generation;
 3. vectors no longer in the catalog are deleted; BM25 is rebuilt for the final generation.
 With IndexSettings.sentence_windows, each step does the same for the chunks' sentence windows
-(index/window_ingest.py).
+(index/window_ingest.py). A worker thread parses the next files while one is embedded
+(index/prefetch.py). A killed run resumes: finished files are "unchanged", and the vectors
+the killed run stored for its unfinished file are reused (deleted only if still orphaned at the end).
 """
 
 from __future__ import annotations
@@ -20,15 +22,16 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from corpus.chunking import chunk_document
-from corpus.errors import ParseError
-from corpus.parse import discover_files, parse_file
+from corpus.parse import PARSER_VERSION, discover_files
 from corpus.settings import CorpusSettings
+from corpus.structure import missing_fields
 from corpus.types import Chunk
 from index.catalog import Catalog, FileEntry
 from index.embed import PASSAGE_FORMAT, Embedder, make_embedder, passage_text
+from index.engine import stored_agreement
 from index.errors import IndexBusyError, IndexNotBuiltError
-from index.keyword import KeywordIndex, keyword_text
+from index.keyword import KeywordIndex
+from index.prefetch import Parsed, Prefetcher, plan_files
 from index.settings import IndexSettings
 from index.vector_store import VectorStore, WindowStore
 from index.window_ingest import WindowIndexer
@@ -48,6 +51,7 @@ class FileResult:
     chunks: int = 0
     embedded: int = 0  # chunks whose vectors were computed now (the rest were reused)
     reason: str | None = None
+    missing: tuple[str, ...] = ()  # meeting fields the parser could not read: ("nämnd okänd", …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,8 @@ class IngestProgress:
     chunks_embedded: int
     current: str | None = None
     result: FileResult | None = None  # set when a file has just finished
+    chunks_done: int = 0  # chunks of new/changed files stored so far (embedded or vector reused)
+    chunks_expected: int = 0  # chunks_done + an estimate for the files still to parse (for an ETA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,8 @@ class IngestReport:
     encoder_seconds: float
     generation: int
     timings: dict[str, float] = field(default_factory=dict)
+    engine: str = ""  # the encoder engine of this run, e.g. "onnx-int8" (index/engine.py)
+    notes: tuple[str, ...] = ()  # e.g. what was decided about vectors of another engine
 
     def counts(self) -> dict[str, int]:
         return {status: sum(1 for f in self.files if f.status == status) for status in STATUSES}
@@ -84,14 +92,6 @@ def index_dir(settings: IndexSettings) -> Path:
     if settings.path is None:
         raise IndexNotBuiltError("IndexSettings.path is not set; build settings with load_settings().")
     return Path(settings.path)
-
-
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def write_lock(settings: IndexSettings) -> FileLock:
@@ -114,6 +114,10 @@ class _Run:
         self.encoder_seconds = 0.0
         self.files_done = 0
         self.files_total = 0
+        self.chunks_done = 0
+        self.chunks_expected = 0
+        self.orphans: list[str] = []  # vectors of a killed run's unfinished file: reused, or deleted at the end
+        self.notes: list[str] = []
         self.windows: WindowIndexer | None = None
         if settings.sentence_windows:
             self.windows = WindowIndexer(WindowStore(settings, embedder.name), embedder,
@@ -137,23 +141,45 @@ class _Run:
 
     def _report(self, current: str | None, result: FileResult | None = None) -> None:
         if self.progress:
-            self.progress(IngestProgress(self.files_done, self.files_total, self.embedded, current, result))
+            self.progress(IngestProgress(self.files_done, self.files_total, self.embedded, current, result,
+                                         self.chunks_done, max(self.chunks_expected, self.chunks_done)))
 
     def reconcile(self) -> None:
-        """Make Chroma hold exactly the catalog's vectors: drop orphans of a killed run and
-        re-embed chunks whose vectors are missing (e.g. a new, empty Chroma server)."""
+        """Make Chroma hold the catalog's vectors: note orphans of a killed run (reused if their
+        file comes again, else deleted by collect_orphans) and re-embed chunks whose vectors are
+        missing (e.g. a new, empty Chroma server)."""
         in_store = self.store.all_ids()
         in_catalog = self.catalog.chunk_ids()
-        orphans = sorted(in_store - in_catalog)
-        if orphans:
-            log.info("removing %d orphaned vectors from an interrupted ingest", len(orphans))
-            self.store.delete(orphans)
+        self.orphans = sorted(in_store - in_catalog)
+        if self.orphans:
+            log.info("%d vectors of an interrupted ingest are not in the catalog: kept for reuse until the end",
+                     len(self.orphans))
         if self.windows:
             self.windows.reconcile(in_catalog, self.catalog.chunks)
         missing = sorted(in_catalog - in_store)
         if missing:
             log.info("re-embedding %d chunks whose vectors are missing from the store", len(missing))
             self.embed_and_store(self.catalog.chunks(missing), "(vectors missing from the store)")
+
+    def collect_orphans(self) -> None:
+        """Delete the vectors of a killed run that no file of this run claimed."""
+        left = sorted(set(self.orphans) - self.catalog.chunk_ids())
+        if left:
+            log.info("removing %d orphaned vectors from an interrupted ingest", len(left))
+            self.store.delete(left)
+        self.orphans = []
+
+    def check_engine(self, built_by: str | None, minimum: float) -> bool:
+        """Do this run's vectors agree with those of the engine that built the index? (index/engine.py)"""
+        cosine, checked = stored_agreement(self.catalog, self.store, self.embedder, embedding_text)
+        engine = getattr(self.embedder, "engine", self.embedder.name)
+        keep = cosine >= minimum
+        self.notes.append(
+            f"index built by engine {built_by or 'unknown'!r}, this run uses {engine!r}: min cosine "
+            f"{cosine:.4f} on {checked} stored passages " + (f">= {minimum}, vectors kept" if keep else
+                                                             f"< {minimum}, re-embedding every file"))
+        (log.info if keep else log.warning)("%s", self.notes[-1])
+        return keep
 
     def embed_and_store(self, chunks: Sequence[Chunk], name: str) -> int:
         """Upsert vectors for chunks Chroma lacks; refresh metadata for the others. Returns #embedded.
@@ -166,9 +192,13 @@ class _Run:
         reuse = [c for c in chunks if c.chunk_id in have]
         if reuse:
             self.store.update_metadata(reuse)
+            self.chunks_done += len(reuse)
         if self.windows:
             self.windows.add(chunks, self._same_text_ids(chunks), self.reembed)
-        todo = self._copy_known_vectors(todo)
+        before = len(todo)
+        if not self.reembed:  # re-embedding: the stored vectors of equal texts are the stale ones
+            todo = self._copy_known_vectors(todo)
+        self.chunks_done += before - len(todo)
         size = max(1, self.settings.embed_batch_size)
         for start in range(0, len(todo), size):
             batch = todo[start:start + size]
@@ -177,6 +207,7 @@ class _Run:
             self.encoder_seconds += time.perf_counter() - began
             self.store.upsert(batch, vectors)
             self.embedded += len(batch)
+            self.chunks_done += len(batch)
             self._report(name)
         return len(todo)
 
@@ -196,13 +227,10 @@ class _Run:
             self.store.upsert(copied, [vectors[known[c.chunk_id]] for c in copied])
         return [c for c in chunks if known.get(c.chunk_id) not in vectors]
 
-    def ingest_file(self, path: Path, digest: str, previous: FileEntry | None) -> FileResult:
-        key = str(path)
-        try:
-            document = parse_file(path, self.corpus)
-            chunks = _unique(chunk_document(document, self.corpus))
-        except ParseError as exc:
-            return FileResult(key, "rejected", reason=str(exc))
+    def ingest_file(self, parsed: Parsed, digest: str, previous: FileEntry | None) -> FileResult:
+        path, key, document, chunks = parsed.path, str(parsed.path), parsed.document, list(parsed.chunks)
+        if parsed.error is not None or document is None:
+            return FileResult(key, "rejected", reason=parsed.error)
         if not chunks:
             return FileResult(key, "rejected", reason=f"No text to index in {path.name!r}; is the file empty?")
         owners = self.catalog.chunk_owner([c.chunk_id for c in chunks])
@@ -219,7 +247,8 @@ class _Run:
         with self.catalog.transaction() as db:
             Catalog.put_file(db, entry, chunks, [text_hash(c) for c in chunks])
         self.drop_vectors(sorted(old_ids - {c.chunk_id for c in chunks}))
-        return FileResult(key, "replaced" if previous else "added", len(chunks), embedded)
+        return FileResult(key, "replaced" if previous else "added", len(chunks), embedded,
+                          missing=missing_fields(document.meeting))
 
     def remove_file(self, path: str) -> FileResult:
         ids = sorted(self.catalog.chunk_ids_of(path))
@@ -234,10 +263,8 @@ class _Run:
         target = index_dir(self.settings) / "keyword"
         if KeywordIndex.saved_generation(target) == generation:
             return
-        chunks = self.catalog.chunks()
-        keyword = KeywordIndex.build([c.chunk_id for c in chunks], [keyword_text(c) for c in chunks],
-                                     generation=generation)
-        keyword.save(target)
+        # Incremental: chunks gone from the catalog become tombstones, new ones one segment (index/bm25.py).
+        KeywordIndex.sync(target, generation, self.catalog.chunk_ids(), self.catalog.chunks)
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -246,18 +273,13 @@ def embedding_text(chunk: Chunk) -> str:
 
 
 def index_layout(corpus: CorpusSettings) -> str:
-    """What decides the chunks and their vectors besides the files: "chunks=900/120 passage=2"."""
-    return f"chunks={corpus.chunk_size}/{corpus.chunk_overlap} passage={PASSAGE_FORMAT}"
+    """What decides the chunks and their vectors besides the files: "chunks=900/120 passage=2 parser=2"."""
+    return f"chunks={corpus.chunk_size}/{corpus.chunk_overlap} passage={PASSAGE_FORMAT} parser={PARSER_VERSION}"
 
 
 def text_hash(chunk: Chunk) -> str:
     """Identity of what the encoder sees; equal hashes mean an equal vector can be reused."""
     return hashlib.sha256(embedding_text(chunk).encode("utf-8")).hexdigest()[:24]
-
-
-def _unique(chunks: Sequence[Chunk]) -> list[Chunk]:
-    seen: set[str] = set()
-    return [c for c in chunks if not (c.chunk_id in seen or seen.add(c.chunk_id))]  # type: ignore[func-returns-value]
 
 
 def ingest(paths: Sequence[Path] | None, corpus: CorpusSettings, index: IndexSettings,
@@ -296,7 +318,14 @@ def _ingest_locked(paths: Sequence[Path] | None, corpus: CorpusSettings, index: 
                     catalog.get_meta("embedder"), run.embedder.name)
         known = {path: _forget_hash(entry) for path, entry in known.items()}
     catalog.set_meta("embedder", run.embedder.name)
+    engine = getattr(run.embedder, "engine", run.embedder.name)
     layout = index_layout(corpus)
+    built_by = catalog.get_meta("engine")
+    if known and built_by != engine and catalog.get_meta("layout") == layout:
+        if not run.check_engine(built_by, index.min_engine_cosine):
+            known = {path: _forget_hash(entry) for path, entry in known.items()}
+            run.reembed = True
+    catalog.set_meta("engine", engine)
     if known and catalog.get_meta("layout") != layout:
         # Other chunk sizes or another passage format: unchanged files are chunked and embedded anew.
         # The new layout is recorded only after the run, so a killed run starts over next time.
@@ -312,29 +341,32 @@ def _ingest_locked(paths: Sequence[Path] | None, corpus: CorpusSettings, index: 
     catalog.set_meta("dirty", "1")
     run.files_total = len(files)
     results: list[FileResult] = []
-    by_hash = {entry.content_hash: entry for entry in known.values()}
     tick = time.perf_counter()
-    for path in files:
-        run._report(path.name)
-        if not path.is_file():
-            results.append(FileResult(str(path), "rejected", reason=f"No such file: {str(path)!r}; check the path."))
+    plan = plan_files(files, known)
+    timings["hash"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    prefetch = Prefetcher([path for path, kind, _, _ in plan if kind == "ingest"], corpus)
+    try:
+        for path, kind, digest, entry in plan:
+            run._report(path.name)
+            if kind == "missing":
+                result = FileResult(str(path), "rejected", reason=f"No such file: {str(path)!r}; check the path.")
+            elif kind == "unchanged":
+                result = FileResult(str(path), "unchanged", entry.n_chunks if entry else 0)
+            elif kind == "moved" and entry is not None:
+                with catalog.transaction() as db:
+                    Catalog.move_file(db, entry.path, str(path))
+                result = FileResult(str(path), "unchanged", entry.n_chunks, reason=f"moved from {entry.path!r}")
+            else:
+                parsed = prefetch.get(path)
+                run.chunks_expected = prefetch.expected_chunks(run.chunks_done + len(parsed.chunks))
+                result = run.ingest_file(parsed, digest, entry)
+            results.append(result)
             run.files_done += 1
-            run._report(path.name, results[-1])
-            continue
-        digest = file_hash(path)
-        previous = known.get(str(path))
-        moved = by_hash.get(digest)
-        if previous is not None and previous.content_hash == digest:
-            result = FileResult(str(path), "unchanged", previous.n_chunks)
-        elif previous is None and moved is not None and not Path(moved.path).exists():
-            with catalog.transaction() as db:
-                Catalog.move_file(db, moved.path, str(path))
-            result = FileResult(str(path), "unchanged", moved.n_chunks, reason=f"moved from {moved.path!r}")
-        else:
-            result = run.ingest_file(path, digest, previous)
-        results.append(result)
-        run.files_done += 1
-        run._report(path.name, result)
+            run._report(path.name, result)
+    finally:
+        prefetch.close()
+    run.collect_orphans()
     timings["files"] = time.perf_counter() - tick
     if prune and not any(path.is_file() for path in files):
         log.warning("nothing found under %s; not pruning, which would empty the index", paths)
@@ -353,7 +385,8 @@ def _ingest_locked(paths: Sequence[Path] | None, corpus: CorpusSettings, index: 
         timings["windows_encoder"] = run.windows.encoder_seconds
     catalog.set_meta("dirty", "0")
     report = IngestReport(tuple(results), len(catalog.chunk_ids()), run.embedded,
-                          time.perf_counter() - started, run.encoder_total, catalog.generation(), timings)
+                          time.perf_counter() - started, run.encoder_total, catalog.generation(), timings,
+                          engine, tuple(run.notes))
     catalog.close()
     return report
 

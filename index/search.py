@@ -3,34 +3,30 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from corpus.metadata import find_diarienummer, iter_dnr, normalize_dnr
+from corpus.paragraphs import DECISION_SECTIONS, SECTION_ORDER, SUMMARY_SECTIONS, iter_paragraphs, normalize_paragraph
 from corpus.types import Chunk
+from index.cases import case_steps
 from index.catalog import Catalog
 from index.embed import Embedder, make_embedder
 from index.errors import IndexNotBuiltError
 from index.fusion import reciprocal_rank_fusion
 from index.keyword import KeywordIndex, keyword_text
 from index.settings import IndexSettings
-from index.types import DocumentInfo, Hit, SearchFilters
+from index.types import CaseStep, DocumentInfo, Hit, SearchFilters
 from index.vector_store import VectorStore, WindowStore, date_key
 from index.windows import WINDOW_FORMAT
 
 log = logging.getLogger(__name__)
 
 METHODS = ("hybrid", "dense", "keyword")
-DECISION_SECTIONS = frozenset({"Beslut", "Förslag till beslut"})
-SUMMARY_SECTIONS = DECISION_SECTIONS | {"Sammanfattning"}
-# Inside one ärende, the decision answers "what happened in SN/2023:144?" best, then the summary.
-_SECTION_ORDER = {"Beslut": 0, "Förslag till beslut": 1, "Sammanfattning": 2, "Ärendet": 3}
-_PARAGRAPH_QUERY = re.compile(r"§\s?(\d{1,4})\b")
 
 
 @dataclass(slots=True)
@@ -59,7 +55,7 @@ class _Table:
             for dnr in chunk.diarienummer:
                 by_dnr.setdefault(dnr, []).append(i)
             if chunk.paragraph:
-                by_paragraph.setdefault(_paragraph_key(chunk.paragraph), []).append(i)
+                by_paragraph.setdefault(normalize_paragraph(chunk.paragraph) or chunk.paragraph, []).append(i)
 
         def folded(values: Iterable[str | None]) -> np.ndarray:
             return np.array([(v or "").casefold() for v in values], dtype=object)
@@ -90,12 +86,9 @@ class _Table:
             rows = np.zeros(len(self.chunks), dtype=bool)
             rows[self.by_dnr.get(filters.diarienummer, [])] = True
             mask &= rows
+        if filters.decision_state:  # "beslut" | "förslag" (corpus/decision_state.py)
+            mask &= np.array([c.decision_state == filters.decision_state for c in self.chunks], dtype=bool)
         return mask
-
-
-def _paragraph_key(paragraph: str) -> str:
-    digits = re.sub(r"\D", "", paragraph)
-    return f"§ {int(digits)}" if digits else paragraph
 
 
 def canonical_filters(filters: SearchFilters | None) -> SearchFilters | None:
@@ -103,8 +96,7 @@ def canonical_filters(filters: SearchFilters | None) -> SearchFilters | None:
     if filters is None or not filters.diarienummer:
         return filters
     canonical = normalize_dnr(filters.diarienummer) or filters.diarienummer.strip().upper()
-    return SearchFilters(filters.kommun, filters.committee, filters.date_from, filters.date_to,
-                         filters.doc_type, canonical)
+    return replace(filters, diarienummer=canonical)
 
 
 class Searcher:
@@ -158,13 +150,17 @@ class Searcher:
 
     def _load_keyword(self, table: _Table) -> None:
         previous = self._table.keyword if self._table is not None else None
-        saved = KeywordIndex.load(Path(self.settings.path) / "keyword")  # type: ignore[arg-type]
+        # Segments already in memory are not read again (index/bm25.py: segment files never change).
+        saved = KeywordIndex.load(Path(self.settings.path) / "keyword", reuse=previous)  # type: ignore[arg-type]
         if saved is not None and saved.generation == table.generation:
             keyword = saved
-        elif previous is not None and previous.chunk_ids:
-            keyword = previous  # an ingest is running: answer with the last complete BM25 meanwhile
+        elif saved is not None or previous is not None:
+            # An ingest is running (or was killed): catch the newest BM25 we have up with this table in
+            # memory, tokenizing only the chunks it lacks; the ingest saves the same at its end.
+            base = max((k for k in (saved, previous) if k is not None), key=lambda k: k.generation)
+            keyword = base.caught_up(table.by_id.keys(), lambda ids: [table.chunks[table.by_id[i]] for i in ids],
+                                     table.generation, rebuild=False)
         else:
-            # No BM25 saved for this generation (first open during an ingest, or a killed run).
             log.info("BM25 index not saved for generation %d; building it in memory", table.generation)
             keyword = KeywordIndex.build([c.chunk_id for c in table.chunks],
                                          [keyword_text(c) for c in table.chunks], table.generation)
@@ -260,14 +256,17 @@ class Searcher:
         rows: list[int] = []
         for dnr in find_diarienummer(query):
             rows += table.by_dnr.get(dnr, [])
-        for m in _PARAGRAPH_QUERY.finditer(query):
-            rows += table.by_paragraph.get(f"§ {int(m.group(1))}", [])
+        refs = iter_paragraphs(query)
+        for paragraph in dict.fromkeys(p for ref in refs for p in ref.paragraphs):
+            rows += table.by_paragraph.get(paragraph, [])
         rows = [r for r in dict.fromkeys(rows) if mask is None or mask[r]]
         if not rows:
             return []
         # A bare lookup ("SN 2023:00144") lists the case decision first; a question about the
         # case ("SN/2023:144 kostnader") orders its chunks by the fused ranking.
-        residual = _PARAGRAPH_QUERY.sub(" ", query)
+        residual = query
+        for ref in refs:
+            residual = residual.replace(ref.written, " ")
         for match in iter_dnr(residual):
             residual = residual.replace(match.written, " ")
         topical = table.keyword is not None and bool(table.keyword.tokenizer.tokenize(residual))
@@ -275,7 +274,7 @@ class Searcher:
 
         def order(row: int) -> tuple[int, int, str, int]:
             chunk = table.chunks[row]
-            return (fused_rank.get(chunk.chunk_id, len(fused_rank)), _SECTION_ORDER.get(chunk.section or "", 9),
+            return (fused_rank.get(chunk.chunk_id, len(fused_rank)), SECTION_ORDER.get(chunk.section or "", 9),
                     chunk.source_file, chunk.start_char)
 
         return [(table.chunks[r].chunk_id, 1.0) for r in sorted(rows, key=order)]
@@ -314,12 +313,18 @@ class Searcher:
         return table.chunks[row] if row is not None else None
 
     def case(self, dnr: str) -> list[Chunk]:
-        """Every chunk of a case (any written form of its dnr) across meetings, oldest meeting first."""
+        """Every chunk of a case (any written form of its dnr) across meetings, oldest meeting first.
+
+        The chunks of case_steps(dnr), so a kallelse item matched to its protocol item by title is included;
+        other organs' ärenden that the case only cites (linked_by "protokollsutdrag") are not.
+        """
+        return [chunk for step in self.case_steps(dnr) if step.linked_by != "protokollsutdrag"
+                for chunk in step.chunks]
+
+    def case_steps(self, dnr: str) -> tuple[CaseStep, ...]:
+        """The case's timeline, one step per ärende and document: förslag → beslut → återrapportering."""
         table = self.refresh()
-        canonical = normalize_dnr(dnr) or dnr.strip().upper()
-        rows = table.by_dnr.get(canonical, [])
-        return sorted((table.chunks[r] for r in rows),
-                      key=lambda c: (date_key(c.meeting.date), c.source_file, c.start_char))
+        return case_steps(table.chunks, table.by_dnr, dnr)
 
     def decisions(self, filters: SearchFilters | None = None) -> list[Chunk]:
         """Beslut / Förslag till beslut chunks matching the filters, repeated texts collapsed."""

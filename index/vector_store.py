@@ -47,6 +47,7 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
         "layer": chunk.layer,
         "paragraph": chunk.paragraph,
         "item_number": chunk.item_number,
+        "decision_state": chunk.decision_state,  # "beslut" | "förslag"; absent when neither
         # Chroma 1.5 filters arrays with $contains; an empty array is rejected, so it is omitted.
         "dnr": list(chunk.diarienummer) or None,
     }
@@ -71,6 +72,8 @@ def where_clause(filters: SearchFilters | None) -> dict[str, Any] | None:
         conditions.append({"date": {"$lte": date_key(filters.date_to)}})
     if filters.diarienummer:
         conditions.append({"dnr": {"$contains": filters.diarienummer}})
+    if filters.decision_state:
+        conditions.append({"decision_state": filters.decision_state})
     if not conditions:
         return None
     return conditions[0] if len(conditions) == 1 else {"$and": conditions}

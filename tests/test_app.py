@@ -15,11 +15,17 @@ from assistant.settings import Settings, UISettings
 from assistant.types import Answer, Citation
 from index.ingest import ingest
 from index.search import Searcher
-from ui.app import build_app, is_loopback, login_for
-from ui.conversation import GENERIC_ERROR, Conversation, make_filters, stream_turn, transcript_html
-from ui.desk import case_entries, case_html, decisions_html, result_rows
-from ui.documents import document_rows, filter_choices, run_ingest
-from ui.errors import LoginRequiredError
+from index.types import SearchFilters
+from ui.actions import Actions
+from ui.app import build_app
+from ui.case_view import case_html, case_view_html, decision_text
+from ui.conversation import Conversation, stream_turn, transcript_html
+from ui.desk import decisions_html, result_rows
+from ui.documents import document_rows, run_ingest
+from ui.errors import InputError, LoginRequiredError
+from ui.inputs import FILTERS, read_filters
+from ui.login import is_loopback, login_for
+from ui.messages import GENERIC_ERROR, Message
 from ui.render import answer_html, plain_text, quote_in_context, snippet
 
 TYRESO = "004_45a1c237a718c0b7.txt"
@@ -72,7 +78,7 @@ def test_user_text_is_escaped_in_the_transcript() -> None:
             assistant,
             conv,
             "<img src=x onerror=alert(1)>",
-            make_filters(None, None, None, None),
+            SearchFilters(),
             "extractive",
         )
     )
@@ -114,7 +120,7 @@ def test_sources_are_shown_before_the_first_token(chat_chunks: list) -> None:
         assistant,
         conv,
         "Hur stort överskott hade socialnämnden 2022?",
-        make_filters(None, None, None, None),
+        SearchFilters(),
         "llm",
     ):
         states.append((len(turn.hits), turn.text, turn.answer is not None))
@@ -131,7 +137,7 @@ def test_follow_up_is_searched_with_the_conversation(chat_chunks: list) -> None:
     searcher = ListSearcher(chat_chunks)
     assistant = Assistant(searcher, FakeChatModel(), Settings().chat)
     conv = Conversation()
-    filters = make_filters(None, None, None, None)
+    filters = SearchFilters()
     list(
         stream_turn(
             assistant, conv, "Hur stort överskott hade socialnämnden 2022?", filters, "extractive"
@@ -153,7 +159,7 @@ def test_refusal_shows_the_closest_sources(chat_chunks: list) -> None:
             assistant,
             conv,
             "Hur stort överskott hade socialnämnden 2022?",
-            make_filters(None, None, None, None),
+            SearchFilters(),
             "llm",
         )
     )
@@ -171,26 +177,14 @@ def test_a_failing_model_becomes_a_friendly_message(chat_chunks: list) -> None:
             assistant,
             conv,
             "Hur stort överskott hade socialnämnden 2022?",
-            make_filters(None, None, None, None),
+            SearchFilters(),
             "llm",
         )
     )
-    assert conv.turns[-1].error == GENERIC_ERROR
+    assert conv.turns[-1].error == Message(GENERIC_ERROR)
     html = transcript_html(conv)
     assert "Traceback" not in html and "AssertionError" not in html and 'role="alert"' in html
     assert conv.history() == ()  # a failed turn is not used as context for follow-ups
-
-
-def test_filters_accept_years_and_months_and_reject_nonsense() -> None:
-    f = make_filters("Botkyrka", "Alla", "2022", "2023-02")
-    assert (f.kommun, f.committee, f.date_from, f.date_to) == (
-        "Botkyrka",
-        None,
-        "2022-01-01",
-        "2023-02-31",
-    )
-    with pytest.raises(ValueError, match="förstås inte"):
-        make_filters(None, None, "igår", None)
 
 
 # --- login ----------------------------------------------------------------------------------------
@@ -213,14 +207,19 @@ def test_login_is_required_off_loopback() -> None:
 
 def test_case_view_is_a_timeline_with_each_beslut(corpus_index: tuple[Settings, Searcher]) -> None:
     _, searcher = corpus_index
-    chunks = searcher.case("SN 2022:00557")
-    entries = case_entries(chunks)
-    assert entries, "SN/2022:557 (internkontrollplan 2022) is in the bundled corpus"
-    dates = [e.first.meeting.date or "" for e in entries]
+    steps = searcher.case_steps("SN 2022:00557")
+    assert steps, "SN/2022:557 (internkontrollplan 2022) is in the bundled corpus"
+    dates = [s.meeting.date or "" for s in steps]
     assert dates == sorted(dates)
-    html = case_html("SN/2022:557", chunks)
+    html = case_view_html("SN/2022:557", searcher)
     assert 'class="timeline"' in html and "case-decision-label" in html
     assert "internkontroll" in html.lower()
+    assert html.count('class="timeline-entry"') == len(steps)
+    assert case_html("SN/2022:557", searcher.case("SN/2022:557")) == html  # chunks alone group the same
+    # A kallelse's "Beslut" heading only proposes: the step says Förslag, and so does its label.
+    kallelse = case_view_html("SN/2023:7", searcher)
+    assert "state-förslag" in kallelse and 'case-decision-label">Förslag till beslut<' in kallelse
+    assert 'case-decision-label">Beslut<' not in kallelse
 
 
 def test_unknown_case_says_so_in_swedish(corpus_index: tuple[Settings, Searcher]) -> None:
@@ -239,7 +238,7 @@ def test_result_rows_mark_the_match(corpus_index: tuple[Settings, Searcher]) -> 
 
 def test_decisions_are_grouped_per_committee(corpus_index: tuple[Settings, Searcher]) -> None:
     _, searcher = corpus_index
-    html = decisions_html(searcher.decisions(make_filters(None, None, "2019", "2019")))
+    html = decisions_html(searcher.decisions(read_filters({"date_from": "2019", "date_to": "2019"})))
     assert "Arbetsmarknads- och socialnämnden" in html and "Socialnämnden" not in html.replace(
         "Arbetsmarknads- och socialnämnden", ""
     )
@@ -252,9 +251,10 @@ def test_documents_list_meeting_and_item_counts(corpus_index: tuple[Settings, Se
     tyreso = next(r for r in rows if r[0] == TYRESO)
     assert tyreso[1:4] == ["Tyresö", "Arbetsmarknads- och socialnämnden", "2019-02-26"]
     assert int(tyreso[5]) >= 1 and int(tyreso[6]) > int(tyreso[5])
-    kommuner, committees = filter_choices(searcher)
-    assert kommuner == ["Alla", "Botkyrka", "Tyresö"]
-    assert "Socialnämnden" in committees
+    choices = {f.name: f.choices(searcher) for f in FILTERS if f.choices}
+    assert choices["kommun"] == [("Alla", "Alla"), ("Botkyrka", "Botkyrka"), ("Tyresö", "Tyresö")]
+    assert ("Socialnämnden", "Socialnämnden") in choices["namnd"]
+    assert choices["doc_type"] == [("Alla", "Alla"), ("Kallelse", "kallelse"), ("Protokollsutdrag", "protokollsutdrag")]
 
 
 def test_upload_reports_added_unchanged_replaced_and_rejected(tmp_path: Path) -> None:
@@ -267,21 +267,16 @@ def test_upload_reports_added_unchanged_replaced_and_rejected(tmp_path: Path) ->
     (uploads / "tom.txt").write_text("", encoding="utf-8")
     (uploads / "bild.png").write_bytes(b"\x89PNG")
 
-    class Holder:  # run_ingest reuses the searcher's embedder, so uploads cost no model load
-        pass
-
-    holder = Holder()
-    holder.embedder = embedder  # type: ignore[attr-defined]
     first = {
         r[0]: r
-        for r in run_ingest([sample, uploads / "tom.txt", uploads / "bild.png"], settings, holder)
+        for r in run_ingest([sample, uploads / "tom.txt", uploads / "bild.png"], settings, embedder)
     }
     assert first[TYRESO][1] == "Tillagd" and int(first[TYRESO][2]) > 0
     assert first["tom.txt"][1:] == ["Avvisad", "0", "Filen kunde inte läsas in: filen är tom."]
     assert first["bild.png"][1] == "Avvisad" and "PDF, DOCX eller TXT" in first["bild.png"][3]
-    assert run_ingest([sample], settings, holder)[0][1] == "Oförändrad"
+    assert run_ingest([sample], settings, embedder)[0][1] == "Oförändrad"
     sample.write_text(sample.read_text(encoding="utf-8") + "\n\nTillägg.\n", encoding="utf-8")
-    assert run_ingest([sample], settings, holder)[0][1] == "Ersatt"
+    assert run_ingest([sample], settings, embedder)[0][1] == "Ersatt"
 
 
 def test_build_app_wires_the_three_tabs(corpus_index: tuple[Settings, Searcher]) -> None:
@@ -303,7 +298,7 @@ def test_ai_answers_wait_their_turn_for_the_one_model(chat_chunks: list) -> None
         assistant,
         conv,
         "Hur stort överskott hade socialnämnden 2022?",
-        make_filters(None, None, None, None),
+        SearchFilters(),
         "llm",
         llm_lock=lock,
     )
@@ -322,7 +317,7 @@ def test_answers_keep_working_while_files_are_uploaded(tmp_path: Path) -> None:
     searcher = Searcher.from_settings(settings.index, embedder=HashEmbedder())
     assistant = Assistant(searcher, FakeChatModel(), settings.chat)
     uploads = [SAMPLES / "001_b45e768bb4a60bb9.txt", SAMPLES / "003_a9d802a344dea62f.txt"]
-    worker = threading.Thread(target=run_ingest, args=(uploads, settings, searcher))
+    worker = threading.Thread(target=run_ingest, args=(uploads, settings, searcher.embedder))
     worker.start()
     turns = []
     while worker.is_alive() or not turns:
@@ -332,7 +327,7 @@ def test_answers_keep_working_while_files_are_uploaded(tmp_path: Path) -> None:
                 assistant,
                 conv,
                 "Verksamhetsberättelse för år 2018",
-                make_filters(None, None, None, None),
+                SearchFilters(),
                 "extractive",
             )
         )
@@ -366,5 +361,110 @@ def test_case_decision_drops_repeated_headings() -> None:
         section="Beslut",
         title="Förvaltningschefen informerar – muntlig information",
     )
-    (entry,) = case_entries([chunk])
-    assert entry.decision_text() == "Socialnämnden har tagit del av informationen."
+    assert decision_text([chunk]) == "Socialnämnden har tagit del av informationen."
+
+
+# --- the controls' actions (what every gradio event calls) -----------------------------------------
+
+
+@pytest.fixture
+def actions(corpus_index: tuple[Settings, Searcher]) -> Actions:
+    settings, searcher = corpus_index
+    return Actions.create(Assistant(searcher, FakeChatModel(), settings.chat), searcher, settings)
+
+
+NO_FILTERS = ("Alla", "Alla", "", "", "Alla")  # kommun, nämnd, från, till, dokumenttyp
+
+
+def test_a_diarienummer_search_opens_its_case_and_exports_the_hits(actions: Actions) -> None:
+    view = actions.search("SN 2022:00557", *NO_FILTERS)
+    assert view.dnr == "SN/2022:557" and view.case_html and 'class="timeline"' in view.case_html
+    assert view.hits[0].source == "exact" and len(view.rows) == len(view.hits)
+    assert view.csv_path is not None
+    assert view.csv_path.read_text(encoding="utf-8-sig").startswith("Datum,Kommun,Nämnd,Diarienummer")
+    assert actions.search("   ", *NO_FILTERS).info == "Skriv ett sökord eller ett diarienummer."
+
+
+def test_the_case_box_says_what_to_type(actions: Actions) -> None:
+    assert "ser inte ut som ett diarienummer" in actions.case("budget")
+    assert "Skriv ett diarienummer" in actions.case("")
+    assert "Hittade inget ärende" in actions.case("SN/1999:1")
+    assert actions.row_case(["2023-02-14", "Socialnämnden", "", "x"])[0] is None
+
+
+def test_an_item_that_left_the_archive_says_so(actions: Actions) -> None:
+    assert "finns inte längre i arkivet" in actions.open_item("no-such-chunk")
+
+
+def test_questions_are_read_and_rated(actions: Actions) -> None:
+    with pytest.raises(InputError, match="Skriv en fråga först"):
+        actions.read_question("  ", "AI-svar", *NO_FILTERS)
+    ask = actions.read_question("Verksamhetsberättelse 2018?", "Citat ur handlingarna", "Tyresö", *NO_FILTERS[1:])
+    assert (ask.mode, ask.filters, ask.needs_llm) == ("extractive", SearchFilters(kommun="Tyresö"), False)
+    conv = Conversation(session_id="s1")
+    list(stream_turn(actions.assistant, conv, ask.question, ask.filters, ask.mode))
+    entry = actions.rate(conv, 0, -1)
+    assert entry is not None and actions.rate(conv, 5, 1) is None
+    assert actions.comment("Saknar siffran.", entry) and not actions.comment(" ", entry)
+    assert "Saknar siffran." in Path(actions.feedback_csv()).read_text(encoding="utf-8-sig")
+
+
+def test_case_view_cites_each_step_with_state_votes_and_reservations() -> None:
+    from dataclasses import replace
+
+    from corpus.types import Person, Reservation, Vote, Voter
+
+    proposal = replace(make_chunk("Socialnämnden föreslås godkänna planen.", "c-k", dnr=("SN/2023:144",),
+                                  section="Förslag till beslut", date="2023-02-14", doc_type="kallelse"),
+                       decision_state="förslag")
+    vote = Vote("§ 12", "Ja-röst för förvaltningens förslag, nej-röst för avslag.", 7, 6, 0, None,
+                (Voter("Anna Berg", "S", "ja"), Voter("Per Ek", "M", "nej")),
+                "Ordföranden förklarar att socialnämnden beslutat enligt förvaltningens förslag.", False, 0, 10)
+    reservation = Reservation((Person("Per Ek", "M"),), "beslutet", True, 0, 10)
+    decision = replace(
+        make_chunk("Socialnämnden godkänner planen.", "c-p", dnr=("SN/2023:144",), section="Beslut",
+                   paragraph="§ 12", date="2023-03-14", doc_type="protokoll", source_file="010_protokoll.txt"),
+        votes=(vote,), reservations=(reservation,), decision_state="beslut")
+    html = case_html("SN/2023:144", [decision, proposal])
+    assert html.index("state-förslag") < html.index("state-beslut")  # oldest step first
+    assert "Kallelse · Socialnämnden · Botkyrka · 2023-02-14" in html
+    assert "Protokoll · Socialnämnden · Botkyrka · 2023-03-14 · § 12" in html
+    assert "Votering § 12: 7 ja, 6 nej, 0 avstår" in html
+    assert "<b>Ja:</b> Anna Berg (S)" in html and "<b>Nej:</b> Per Ek (M)" in html
+    assert "Reservationer (1) · partier: M" in html and "Per Ek (M) – beslutet (skriftlig reservation)" in html
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+
+
+def test_case_view_of_a_real_protocol_shows_its_votering_and_reservation() -> None:
+    if not SHARED.exists():
+        pytest.skip(f"the shared archives are not at {SHARED} (a checkout without ../shared)")
+    from corpus.chunking import chunk_document
+    from corpus.parse import parse_file
+
+    settings = Settings()
+    doc = parse_file(SHARED / "kungsbacka" / "vo_2025-09-04_protokoll.md", settings.corpus)
+    chunks = chunk_document(doc, settings.corpus)
+    html = case_html("VO/2025:245", chunks)
+    assert html.count('class="timeline-entry"') == 1 and "§ 117" in html
+    assert "Votering § 117: 6 ja, 3 nej, 2 avstår" in html
+    assert "<b>Avstår:</b> " in html and "Per Hoel (SD)" in html
+    assert "Reservationer (1) · partier: S" in html and "Ermin Škorić (S)" in html
+
+
+def test_a_comparison_answer_shows_its_parts_as_a_table(chat_chunks: list) -> None:
+    from assistant.types import AnswerPart
+    from index.types import Hit
+    from ui.conversation import TurnView
+
+    cite = Citation(1, "c-vb2022", ("SN/2023:554",), "Sammanfattning", None, "Verksamhetsberättelse 2022",
+                    "Socialnämnden", "Botkyrka", "2023-02-14", "001.txt", "överskott på 78,5 miljoner kronor")
+    parts = (AnswerPart("2022", "Överskott 78,5 mnkr [1].", (cite,), True), AnswerPart("2021", "", (), False))
+    answer = Answer("Jämförelse per år:", (cite,), "sv", True, "extractive", parts=parts)
+    conv = Conversation(turns=[TurnView("Jämför 2021 och 2022", "extractive", hits=(Hit(chat_chunks[0], 1.0, "fused", 1),),
+                                        text=answer.text, answer=answer)])
+    html = transcript_html(conv)
+    table = html[html.index('<table class="answer-parts">'):]
+    assert '<th scope="row">2022</th>' in table and 'href="#kalla-0-1"' in table
+    assert '<th scope="row">2021</th><td><span class="missing">Handlingarna säger inget om detta.' in table

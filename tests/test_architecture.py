@@ -70,3 +70,28 @@ def test_only_settings_read_the_environment() -> None:
         and p.name != "cli.py"
     ]
     assert offenders == []
+
+
+def _is_archive(node: ast.expr) -> bool:
+    """`archive`, `searcher`, `self.archive`, `ctx.searcher`: an expression that holds the archive."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    return name in {"archive", "searcher"}
+
+
+def test_the_edge_reaches_the_archive_only_through_its_protocol() -> None:
+    # ui/ and the Assistant may call on the archive only what assistant.archive.Archive declares,
+    # and never probe it with getattr/hasattr: an undeclared need is added to the Protocol first.
+    from assistant.archive import Archive
+
+    declared = {n for n in dir(Archive) if not n.startswith("_")} | set(Archive.__annotations__)
+    bad = []
+    for path in [*sorted((ROOT / "ui").glob("*.py")), ROOT / "assistant" / "chat.py"]:
+        rel = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and _is_archive(node.value) and node.attr not in declared:
+                bad.append(f"{rel}:{node.lineno} uses undeclared {node.attr!r}")
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in {"getattr", "hasattr"} and node.args and _is_archive(node.args[0])):
+                bad.append(f"{rel}:{node.lineno} probes the archive with {node.func.id}")
+    assert bad == []
+    assert {"search", "get_chunk", "item_chunks", "case", "decisions", "documents", "embedder"} <= declared

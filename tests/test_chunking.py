@@ -127,3 +127,39 @@ def test_cli_chunks_summary_jsonl_and_per_file_errors(tmp_path, monkeypatch) -> 
     records = [json.loads(line) for line in lines]
     assert records and all(r["kommun"] == "Tyresö" and r["meeting_date"] == "2019-02-26" for r in records)
     assert runner.invoke(app, ["chunks", str(broken)]).exit_code != 0
+
+
+def test_cli_chunks_names_the_meeting_fields_it_could_not_read(tmp_path, monkeypatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from ui.cli import app
+
+    monkeypatch.setenv("NAMND_DATA_DIR", str(tmp_path / "data"))
+    note = tmp_path / "anteckning.txt"
+    note.write_text("Anteckningar om parkerna.\n\nVi pratade om bänkar och träd.\n", encoding="utf-8")
+    runner = CliRunner()
+    summary = runner.invoke(app, ["chunks", str(note)])
+    assert summary.exit_code == 0 and "nämnd okänd" in summary.stdout and "datum okänt" in summary.stdout
+    record = json.loads(runner.invoke(app, ["chunks", str(note), "--jsonl"]).stdout.splitlines()[0])
+    assert {"kommun okänd", "nämnd okänd", "datum okänt"} <= set(record["missing_fields"])
+
+
+def test_signature_pages_and_agenda_table_rows_become_clean_text() -> None:
+    text = ("---\ntyp: kallelse\n---\n\nKALLELSE\n\nNämnden för Teknik\n\nSammanträde måndagen den 3 mars 2025 kl. 17:00\n"
+            "Rådhuset\n\n|  | Ärende | Beteckning | Förslag |\n| --- | --- | --- | --- |\n"
+            "| 1. | Taxa för<br>VA-<br>anslutning | TE-2025-<br>00011 | Förslag till beslut<br>Nämnden antar taxan. |\n\n"
+            "4.  Investeringsplan, en rad som omvandlaren skrev som löptext\n\n"
+            "| 5. | Övrigt | TE-2025-<br>00012 | Förslag till beslut |\n\n"
+            "Undertecknat    av följande personer\n\nMONICA NEPTUN\nDatum:       2025-03-04 10:45:08\n"
+            "Transaktionsidentitet:  70722B9881AC6C5BD1899C647525EE8ADBCCCF4137\n")
+    doc = parse_text(text, "kallelse.md")
+    assert [(i.number, i.title) for i in doc.items] == [(1, "Taxa för VA-anslutning"), (5, "Övrigt")]
+    pieces = chunk_document(doc, splitter=lambda t: [p for p in t.split("\n\n") if p.strip()])
+    row = next(c for c in pieces if c.item_number == 1)
+    assert row.text == "1.\nTaxa för VA-anslutning\nTE-2025-00011\nFörslag till beslut Nämnden antar taxan."
+    assert row.section == "Förslag till beslut" and row.diarienummer == ("TE/2025:11",)
+    assert any("Investeringsplan" in c.text and c.item_number is None for c in pieces)  # between rows: kept
+    assert not any("MONICA NEPTUN" in c.text or "Transaktionsidentitet" in c.text for c in pieces)
+    assert not any("typ: kallelse" in c.text for c in pieces)

@@ -149,3 +149,48 @@ def test_dev_evidence_survives_chunking(dev: tuple[QuestionCase, ...], chunks: l
     lost = [(c.id, g.evidence[:50]) for c in dev for g in c.gold()
             if g.evidence and not any(squash(g.evidence) in t for t in texts[g.source_file])]
     assert lost == []
+
+
+# --- tuning / held-out split (eval/datasets/SPLIT.md) ----------------------------------------------
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("stem", ["dev", "retrieval", "shared", "shared_retrieval"])
+def test_committed_parts_equal_a_fresh_split_of_the_union(stem: str) -> None:
+    from eval.dataset import split_rows
+
+    union = _rows(DATASETS / f"{stem}.jsonl")
+    fresh = split_rows(union)
+    for part in ("tune", "heldout"):
+        assert [r["id"] for r in _rows(DATASETS / f"{stem}_{part}.jsonl")] == [r["id"] for r in fresh[part]]
+    assert sorted(r["id"] for p in fresh.values() for r in p) == sorted(r["id"] for r in union)
+    assert abs(len(fresh["tune"]) - len(fresh["heldout"])) <= 0.1 * len(union)
+
+
+def test_split_keeps_follow_ups_with_their_question_and_stratifies() -> None:
+    from eval.dataset import split_rows
+
+    rows = [{"id": f"n{i}", "question": f"Fråga {i}?", "type": "number"} for i in range(10)]
+    rows += [{"id": "f1", "question": "Och sedan?", "type": "follow_up", "previous_question": "Fråga 3?"},
+             {"id": "f2", "question": "Varför?", "type": "follow_up", "previous_question": "Och sedan?"}]
+    parts = split_rows(rows, seed=7)
+    part_of = {r["id"]: name for name, chosen in parts.items() for r in chosen}
+    assert part_of["n3"] == part_of["f1"] == part_of["f2"]
+    assert sorted(len(p) for p in parts.values()) == [5, 7]  # chain of 3 in one part, the 9 others 4/5
+    assert split_rows(rows, seed=7) == parts  # deterministic
+    numbers = Counter(part_of[r["id"]] for r in rows if r["type"] == "number" and r["id"] != "n3")
+    assert set(numbers.values()) <= {4, 5}
+
+
+def test_retrieval_paraphrases_of_one_target_share_a_part() -> None:
+    from eval.dataset import split_rows
+
+    gold = [{"source_file": "a.txt", "diarienummer": "SN/2023:1", "evidence": None}]
+    rows = [{"id": f"r{i}", "query": f"q{i}", "relevant": gold if i < 3 else
+             [{"source_file": "b.txt", "diarienummer": f"KS/2024:{i}", "evidence": None}],
+             "query_type": "paraphrase"} for i in range(8)]
+    parts = split_rows(rows)
+    part_of = {r["id"]: name for name, chosen in parts.items() for r in chosen}
+    assert part_of["r0"] == part_of["r1"] == part_of["r2"]

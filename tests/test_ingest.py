@@ -179,8 +179,14 @@ def test_sigkill_mid_ingest_leaves_a_consistent_index(settings, docs: Path, hash
     assert len(searcher.documents()) == 1
 
     time.sleep(0.1)
+    partial = len(in_store - in_catalog)
     report = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
     assert sorted(r.status for r in report.files) == ["added", "unchanged"]
+    # Resumed: the finished file is not touched, and the vectors the killed run stored for the
+    # unfinished one are reused, so only its remaining chunks go through the encoder.
+    added = next(r for r in report.files if r.status == "added")
+    assert partial >= 16 and report.embedded == added.embedded <= added.chunks - partial
+    assert hash_embedder.calls == added.embedded
     in_catalog, in_store = _consistent(settings)
     assert in_catalog == in_store
     assert len(searcher.documents()) == 2  # the open searcher sees the finished ingest
@@ -274,3 +280,48 @@ def test_sentence_windows_follow_the_catalog_through_backfill_replace_and_prune(
     catalog.close()
     hits = Searcher.from_settings(on, embedder=hash_embedder).search("budget i balans", method="dense")
     assert hits and {h.chunk.chunk_id for h in hits} <= catalog_ids()
+
+
+def test_progress_counts_chunks_with_an_estimate_for_the_eta(settings, docs: Path, hash_embedder) -> None:
+    events: list[IngestProgress] = []
+    report = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder, progress=events.append)
+    done = [e.chunks_done for e in events]
+    assert done == sorted(done) and done[-1] == report.chunks_total
+    assert all(e.chunks_expected >= e.chunks_done for e in events)
+    # After the first file is parsed the estimate counts the second by its size: within 2x of the truth.
+    first_parsed = next(e for e in events if e.chunks_expected > 0)
+    assert report.chunks_total / 2 <= first_parsed.chunks_expected <= report.chunks_total * 2
+
+
+def test_index_of_a_compatible_engine_is_kept(settings, docs: Path, hash_embedder) -> None:
+    from fakes import EngineHashEmbedder
+
+    first = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    near = EngineHashEmbedder("hash-near", drift=0.05)
+    report = ingest([docs], settings.corpus, settings.index, embedder=near)
+    assert report.counts()["unchanged"] == 2 and report.embedded == 0 and report.engine == "hash-near"
+    assert len(report.notes) == 1 and "'hash-64'" in report.notes[0] and "vectors kept" in report.notes[0]
+    assert 0 < near.calls <= 16  # the sample that was checked, nothing more
+    catalog = Catalog(Path(settings.index.path))
+    assert catalog.get_meta("engine") == "hash-near"
+    catalog.close()
+    again = ingest([docs], settings.corpus, settings.index, embedder=near)
+    assert again.notes == () and again.embedded == 0 and again.chunks_total == first.chunks_total
+
+
+def test_index_of_an_incompatible_engine_is_re_embedded(settings, docs: Path, hash_embedder) -> None:
+    from fakes import EngineHashEmbedder
+
+    first = ingest([docs], settings.corpus, settings.index, embedder=hash_embedder)
+    far = EngineHashEmbedder("hash-far", drift=1.0)
+    report = ingest([docs], settings.corpus, settings.index, embedder=far)
+    assert "re-embedding every file" in report.notes[0]
+    assert report.counts()["replaced"] == 2 and report.embedded == first.chunks_total
+    in_catalog, in_store = _consistent(settings)
+    assert in_catalog == in_store
+    chunk_id = sorted(in_catalog)[0]
+    stored = VectorStore(settings.index, "hash-64").vectors([chunk_id])[chunk_id]
+    chunk = Catalog(Path(settings.index.path)).chunks([chunk_id])[0]
+    from index.ingest import embedding_text
+
+    assert stored == pytest.approx(far.embed_documents([embedding_text(chunk)])[0], abs=1e-6)

@@ -146,3 +146,52 @@ def test_openai_compatible_server_answers_with_citation(chat_chunks, openai_serv
     answer = Assistant(ListSearcher(chat_chunks), None, settings).answer(QUESTION)
     assert answer.mode == "llm" and answer.answered, answer.text
     assert "78,5" in answer.text and answer.citations
+
+
+# --- several users at once: the continuously batched local backend --------------------------
+
+
+def test_json_reply_is_parsed_or_named_as_the_failure():
+    from assistant.llm import parse_json_reply
+
+    assert parse_json_reply('Svar: ```json\n{"belopp": "78,5 mnkr", "källa": 1}\n```', "X") == \
+        {"belopp": "78,5 mnkr", "källa": 1}
+    with pytest.raises(LLMBackendError, match="did not answer with a JSON object"):
+        parse_json_reply("Det framgår inte av handlingarna.", "X")
+
+
+@pytest.fixture(scope="session")
+def batched_llm(real_settings: ChatSettings):
+    from assistant.llm import LocalBatchedLlama
+
+    return LocalBatchedLlama(real_settings.model_copy(update={"n_parallel": 4}))
+
+
+@pytest.mark.slow
+def test_batched_backend_answers_four_users_at_once(chat_chunks, batched_llm, real_settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    assert batched_llm.concurrent
+    assistant = Assistant(ListSearcher(chat_chunks), batched_llm, real_settings)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: assistant.answer(QUESTION), range(4)))
+    for answer in answers:
+        assert answer.answered and "78,5" in answer.text, answer.text
+        assert any(c.chunk_id == "c-vb2022" for c in answer.citations)
+    # A reader that stops early frees its sequence: the next four still get answers.
+    stream = batched_llm.stream([Message("user", "Räkna från ett till hundra.")])
+    next(stream)
+    stream.close()
+    with ThreadPoolExecutor(4) as pool:
+        replies = list(pool.map(lambda _: batched_llm.complete([Message("user", "Säg hej.")]), range(4)))
+    assert all(replies)
+
+
+@pytest.mark.slow
+def test_batched_backend_gives_json_of_the_schema(batched_llm):
+    schema = {"type": "object", "properties": {"belopp": {"type": "string"}, "procent": {"type": "integer"}},
+              "required": ["belopp", "procent"]}
+    reply = batched_llm.complete_json([Message("user", "Överskottet var 78,5 miljoner kronor, 11 procent av "
+                                                       "budgeten. Ange belopp och procent.")], schema)
+    assert set(reply) == {"belopp", "procent"} and isinstance(reply["procent"], int)
+    assert "78,5" in reply["belopp"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.metadata import (
+    acronym,
     find_committee,
     find_diarienummer,
     find_kommun,
@@ -99,3 +100,61 @@ def test_kommun_from_e_mail_domain() -> None:
 
 def test_law_paragraphs_are_not_protocol_paragraphs() -> None:
     assert find_paragraphs("enligt 16 kap 6 f § SoL och § 64 KF") == []
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("KS KF/2025:88", "KS KF/2025:88"),  # a shared diarium keeps its two-part series
+        ("KS/KF 2025:7", "KS KF/2025:7"),
+        ("BUN/2023:129", "BUN/2023:129"),
+        ("(KFN 2024:33)", "KFN/2024:33"),
+        ("Dnr IF-2025-00311", "IF/2025:311"),
+        ("IF-2023-<br>00055", "IF/2023:55"),  # broken by a table cell's line break
+        ("KS-2024-\n00511", "KS/2024:511"),  # broken by a line break
+        ("KS KF/2021:<br>303", "KS KF/2021:303"),
+        ("Dnr 2024/123", "2024/123"),
+        ("Dnr TN 2025/123", "TN/2025:123"),  # series, then year/serial
+        ("KS.2023.0045", "KS/2023:45"),
+    ],
+)
+def test_normalize_dnr_accepts_other_registry_styles(written: str, canonical: str) -> None:
+    assert normalize_dnr(written) == canonical
+
+
+def test_dnr_written_form_keeps_the_table_break_and_drops_the_label() -> None:
+    assert [(d.canonical, d.written) for d in iter_dnr("| IF-2023-<br>00055 |")] == [("IF/2023:55", "IF-2023-<br>00055")]
+    assert [d.written for d in iter_dnr("Dnr 2024/123")] == ["2024/123"]
+    assert find_diarienummer("Sammanträdesdatum 2023-05-16, Mål nr 8630-16, 15193/2022") == []
+
+
+def test_meeting_date_from_a_label_above_its_value_or_a_written_date() -> None:
+    assert find_meeting_date("SAMMANTRÄDESPROTOKOLL\n   Sammanträdesdatum\n   2023-05-16\n") == "2023-05-16"
+    assert find_meeting_date("Upprättad\n2025-11-27\n\nSammanträde onsdagen den 10 december 2025 kl. 16:30\n") == "2025-12-10"
+    assert find_meeting_date("Rapporten 2019-03-01 visar att …") is None  # an unlabelled date is not the meeting's
+
+
+def test_meeting_time_and_place_in_two_column_headers() -> None:
+    header = ("KOMMUNSTYRELSEN                SAMMANTRÄDESPROTOKOLL\nPlats:                         Sida 1 av 17\n"
+              "Tid:\n                               Sammanträdesdatum\n                               2025-09-10\n\n"
+              "          Lomma kommun, Sessionssalen Kärnan\n\n          2025-09-10, klockan 19:00-20:32\n")
+    assert find_meeting_place(header) == "Lomma kommun, Sessionssalen Kärnan"
+    assert find_meeting_time(header) == "19:00–20:32"
+    assert find_meeting_place("Plats och tid för Kungsbackarummet, Storgatan 37 Klockan 17:00 – 19:07\n") == \
+        "Kungsbackarummet, Storgatan 37"
+
+
+def test_committee_as_written_in_letterheads_labels_and_abbreviations() -> None:
+    assert find_committee("BARN- OCH UTBILDNINGSNÄMNDEN        SAMMANTRÄDESPROTOKOLL\n") == "Barn- och utbildningsnämnden"
+    assert find_committee("KUNGSBACKA KOMMUN     SAMMANTRÄDESPROTOKOLL\nNämnden för Teknik\nDatum\n") == "Nämnden för Teknik"
+    assert find_committee("Beslutande organ:   BUN\n\nBarn- och utbildningsnämnden beslutar följande:\n") == \
+        "Barn- och utbildningsnämnden"  # an abbreviation only becomes a name the document spells out
+    assert find_committee("Beslutande organ:   BUN\n") is None
+    assert acronym("Barn- och utbildningsnämnden") == "BUN" and acronym("Kommunstyrelsen") == "KS"
+
+
+def test_kommun_from_letterheads_and_only_a_clear_majority_of_mentions() -> None:
+    assert find_kommun("KUNGSBACKA KOMMUN     SAMMANTRÄDESPROTOKOLL\n") == "Kungsbacka"
+    assert find_kommun("Protokoll från Kommunfullmäktige i Ydre\n") == "Ydre"
+    body = "x" * 3000 + "\nLomma kommun och Kungsbacka kommun jämförs. Lomma kommun, Kungsbacka kommun.\n"
+    assert find_kommun(body) is None  # two kommuner named equally often: no guess

@@ -61,6 +61,8 @@ def test_relevance_by_diarienummer_when_evidence_is_null() -> None:
 def test_canonical_dnr() -> None:
     assert canonical_dnr("sn/2023:00144") == "SN/2023:144"
     assert canonical_dnr("SN 2023:144") == "SN/2023:144"
+    assert canonical_dnr("IF-2025-00165") == canonical_dnr("if/2025:165") == "IF/2025:165"
+    assert canonical_dnr("KS-2025-") == "KS-2025-"  # incomplete: left as written
     assert canonical_dnr("ASN/2019:36") == "ASN/2019:36"
 
 

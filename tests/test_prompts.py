@@ -23,3 +23,15 @@ def test_source_header_names_dnr_paragraph_section_and_meeting():
                                    "Arbetsmarknads- och socialnämnden", "Tyresö", "2019-02-26", "protokollsutdrag")
     assert header == ("Dnr ASN/2019:36 · § 1014 · Verksamhetsberättelse 2018 · Beslut · "
                       "Arbetsmarknads- och socialnämnden, Tyresö, 2019-02-26 (protokollsutdrag)")
+
+
+def test_no_example_in_the_system_prompts_is_answerable_text():
+    """The 1.5B model repeated "… 4,2 miljoner kronor [1]." as the answer to unrelated questions (issue 11)."""
+    import re
+
+    from assistant.prompts import SYSTEM_BY_LANGUAGE
+
+    for system in SYSTEM_BY_LANGUAGE.values():
+        examples = re.findall(r"e\.g\. \"([^\"]*)\"|t\.ex\. \"([^\"]*)\"", system)
+        shown = [re.sub(r"\[\d+\]", "", a + b) for a, b in examples]  # the [n] marker is the point of the example
+        assert examples and all(not re.search(r"\d|[A-Za-zåäö]{3,}", e) for e in shown)

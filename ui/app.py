@@ -1,523 +1,323 @@
-"""The Gradio web app: Chatt for politicians, Sök for revisorer, Dokument for administrators."""
+"""The Gradio web app: Chatt for politicians, Sök for revisorer, Dokument for administrators.
+
+The only gradio module: it lays out widgets (typed dataclasses below) and wires their events to
+ui.actions.Actions, which decides everything without gradio. Filters come from ui.inputs.
+"""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import tempfile
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.settings import Settings, UISettings
-from corpus.metadata import normalize_dnr
+from assistant.archive import Archive
+from assistant.settings import Settings
+from ui.actions import Actions, SearchView
 from ui.assets import CASE_JS, CSS, HEADER, TRANSCRIPT_JS
-from ui.conversation import (
-    ALL,
-    MODES,
-    Conversation,
-    friendly_error,
-    make_filters,
-    stream_turn,
-    transcript_html,
-)
-from ui.desk import RESULT_HEADERS, case_html, chunks_csv, decisions_html, result_rows
-from ui.documents import DOC_HEADERS, REPORT_HEADERS, document_rows, filter_choices, run_ingest
-from ui.errors import LoginRequiredError
-from ui.feedback import FeedbackStore
-from ui.render import item_html
+from ui.conversation import Conversation, stream_turn, transcript_html
+from ui.desk import RESULT_HEADERS
+from ui.documents import DOC_HEADERS, REPORT_HEADERS
+from ui.errors import InputError
+from ui.inputs import MODE_LABELS, WEB_FILTERS, FilterField
+from ui.login import login_for
+
+if TYPE_CHECKING:
+    from assistant.chat import Assistant
 
 log = logging.getLogger(__name__)
-SCROLL_TO = (
-    "() => document.querySelector('{}')?.scrollIntoView({{behavior: 'smooth', block: 'start'}})"
-)
+SCROLL_TO = "() => document.querySelector('{}')?.scrollIntoView({{behavior: 'smooth', block: 'start'}})"
+HIDE = {"visible": False}
 
 
-@dataclass
-class _Ctx:
-    """What every tab's handlers share."""
+@dataclass(frozen=True)
+class FilterWidgets:
+    """One widget per ui.inputs.WEB_FILTERS field, in that order (handlers read them as *values)."""
 
-    assistant: Any
-    searcher: Any
-    settings: Settings
-    store: FeedbackStore
-    exports: Path  # fresh CSV exports are written below here
-    kommuner: list[str]
-    committees: list[str]
-    llm_lock: threading.Lock = field(
-        default_factory=threading.Lock
-    )  # one in-process LLM for all users
+    widgets: tuple[gr.Dropdown | gr.Textbox, ...]
+
+    def dropdowns(self) -> list[tuple[FilterField, gr.Dropdown]]:
+        return [(f, w) for f, w in zip(WEB_FILTERS, self.widgets, strict=True) if isinstance(w, gr.Dropdown)]
 
 
-def build_app(assistant: Any, searcher: Any, settings: Settings) -> gr.Blocks:
-    """The whole web app around one Assistant and Searcher; conversations are per browser session."""
-    kommuner, committees = filter_choices(searcher)
-    ctx = _Ctx(
-        assistant,
-        searcher,
-        settings,
-        FeedbackStore(settings.feedback_db),
-        Path(tempfile.mkdtemp(prefix="namnd-export-")),
-        kommuner,
-        committees,
-    )
+@dataclass(frozen=True)
+class ChatWidgets:
+    conv: gr.State
+    feedback_id: gr.State
+    transcript: gr.HTML
+    question: gr.Textbox
+    ask: gr.Button
+    comment_row: gr.Row
+    comment: gr.Textbox
+    send_comment: gr.Button
+    item_panel: gr.Column
+    close_item: gr.Button
+    item_view: gr.HTML
+    mode: gr.Radio
+    filters: FilterWidgets
+    new_chat: gr.Button
+    feedback_csv: gr.DownloadButton
+
+
+@dataclass(frozen=True)
+class DeskWidgets:
+    query: gr.Textbox
+    search: gr.Button
+    filters: FilterWidgets
+    info: gr.Markdown
+    results: gr.Dataframe
+    results_csv: gr.DownloadButton
+    dnr: gr.Textbox
+    show_case: gr.Button
+    case_view: gr.HTML
+    list_decisions: gr.Button
+    decisions_view: gr.HTML
+    decisions_csv: gr.DownloadButton
+
+
+@dataclass(frozen=True)
+class DocumentWidgets:
+    upload: gr.File
+    ingest: gr.Button
+    report: gr.Dataframe
+    documents: gr.Dataframe
+
+
+def build_app(assistant: Assistant, archive: Archive, settings: Settings) -> gr.Blocks:
+    """The whole web app around one Assistant and archive; conversations are per browser session."""
+    actions = Actions.create(assistant, archive, settings)
     with gr.Blocks(title="Nämndassistenten", analytics_enabled=False) as app:
         gr.HTML(HEADER, head=f"<style>{CSS}</style>", apply_default_css=False)
         with gr.Tabs() as tabs:
             with gr.Tab("Chatt", id="chatt"):
-                chat = _chat_layout(ctx)
+                chat = _chat_layout(actions)
             with gr.Tab("Sök", id="sok"):
-                desk = _desk_layout(ctx)
+                desk = _desk_layout(actions)
             with gr.Tab("Dokument", id="dokument"):
-                docs = _documents_layout(ctx)
-        _chat_events(ctx, chat)
-        _desk_events(ctx, desk)
-        _documents_events(ctx, docs, [chat.kommun, chat.committee, desk.kommun, desk.committee])
+                docs = _documents_layout(actions)
+        _chat_events(actions, chat)
+        _feedback_events(actions, chat)
+        _desk_events(actions, desk)
+        _documents_events(actions, docs, [chat.filters, desk.filters])
 
         def open_case(evt: gr.EventData) -> tuple[Any, str, str]:
-            return gr.Tabs(selected="sok"), evt.dnr, _case(searcher, evt.dnr)
+            return gr.Tabs(selected="sok"), evt.dnr, actions.case(evt.dnr)
 
         # A diarienummer anywhere (source card, timeline, beslut list) opens its case view.
         for source in (chat.transcript, desk.case_view, desk.decisions_view):
             source.open_case(open_case, None, [tabs, desk.dnr, desk.case_view]).then(
-                None, js=SCROLL_TO.format("#case-view")
-            )
+                None, js=SCROLL_TO.format("#case-view"))
     return app
 
 
-# --- Chatt ---------------------------------------------------------------------------------------
+# --- layout ----------------------------------------------------------------------------------
 
 
-def _chat_layout(ctx: _Ctx) -> SimpleNamespace:
-    c = SimpleNamespace(conv=gr.State(Conversation()), feedback_id=gr.State(None))
+def _filters(actions: Actions, prefix: str) -> FilterWidgets:
+    """The filter widgets of one tab (the chat and the search desk each have their own)."""
+    widgets: list[gr.Dropdown | gr.Textbox] = []
+    for f in WEB_FILTERS:
+        elem_id = f"{prefix}-{f.flag}"
+        if f.choices is not None:
+            widgets.append(gr.Dropdown(actions.choices(f.choices), value="Alla", label=f.label, elem_id=elem_id))
+        else:
+            widgets.append(gr.Textbox(label=f.label, placeholder=f.placeholder, elem_id=elem_id))
+    return FilterWidgets(tuple(widgets))
+
+
+def _chat_layout(actions: Actions) -> ChatWidgets:
+    conv, feedback_id = gr.State(Conversation()), gr.State(None)
     with gr.Row():
         with gr.Column(scale=4):
-            c.transcript = gr.HTML(
-                transcript_html(Conversation()),
-                js_on_load=TRANSCRIPT_JS,
-                elem_id="transcript",
-                apply_default_css=False,
-            )
+            transcript = gr.HTML(transcript_html(Conversation()), js_on_load=TRANSCRIPT_JS, elem_id="transcript",
+                                 apply_default_css=False)
             with gr.Row(equal_height=True):
-                c.question = gr.Textbox(
-                    placeholder="Skriv din fråga om nämndernas handlingar …",
-                    show_label=False,
-                    lines=1,
-                    max_lines=6,
-                    scale=6,
-                    elem_id="question",
-                    autofocus=True,
-                )
-                c.ask = gr.Button("Fråga", variant="primary", scale=1, elem_id="ask")
-            with gr.Row(visible=False, elem_id="comment-row") as c.comment_row:
-                c.comment = gr.Textbox(
-                    placeholder="Vill du berätta mer? (valfritt)",
-                    show_label=False,
-                    scale=6,
-                    elem_id="comment",
-                )
-                c.send_comment = gr.Button("Skicka kommentar", scale=1, elem_id="send-comment")
-            with gr.Column(visible=False, elem_id="item-panel") as c.item_panel:
+                question = gr.Textbox(placeholder="Skriv din fråga om nämndernas handlingar …", show_label=False,
+                                      lines=1, max_lines=6, scale=6, elem_id="question", autofocus=True)
+                ask = gr.Button("Fråga", variant="primary", scale=1, elem_id="ask")
+            with gr.Row(visible=False, elem_id="comment-row") as comment_row:
+                comment = gr.Textbox(placeholder="Vill du berätta mer? (valfritt)", show_label=False, scale=6,
+                                     elem_id="comment")
+                send_comment = gr.Button("Skicka kommentar", scale=1, elem_id="send-comment")
+            with gr.Column(visible=False, elem_id="item-panel") as item_panel:
                 with gr.Row():
                     gr.Markdown("### Hela ärendet")
-                    c.close_item = gr.Button("Stäng", size="sm", scale=0)
-                c.item_view = gr.HTML(elem_id="item-view", apply_default_css=False)
+                    close_item = gr.Button("Stäng", size="sm", scale=0)
+                item_view = gr.HTML(elem_id="item-view", apply_default_css=False)
         with gr.Column(scale=1, min_width=250):
-            c.mode = gr.Radio(
-                list(MODES),
-                value=_mode_label(ctx.settings.chat.mode),
-                label="Svarsläge",
-                elem_id="mode",
-                info="Citat ur handlingarna svarar med ordagranna utdrag utan AI-text.",
-            )
-            c.kommun, c.committee, c.date_from, c.date_to = _filters(ctx, "chat")
-            c.new_chat = gr.Button("Ny konversation", elem_id="new-chat")
-            c.feedback_csv = gr.DownloadButton(
-                "Exportera återkoppling (CSV)",
-                size="sm",
-                elem_id="feedback-csv",
-                value=lambda: _feedback_csv(ctx),
-            )
-    return c
+            mode = gr.Radio([(label, value) for value, label in MODE_LABELS.items()],
+                            value=actions.settings.chat.mode, label="Svarsläge", elem_id="mode",
+                            info="Citat ur handlingarna svarar med ordagranna utdrag utan AI-text.")
+            filters = _filters(actions, "chat")
+            new_chat = gr.Button("Ny konversation", elem_id="new-chat")
+            feedback_csv = gr.DownloadButton("Exportera återkoppling (CSV)", size="sm", elem_id="feedback-csv",
+                                             value=actions.feedback_csv)
+    return ChatWidgets(conv, feedback_id, transcript, question, ask, comment_row, comment, send_comment,
+                       item_panel, close_item, item_view, mode, filters, new_chat, feedback_csv)
 
 
-def _chat_events(ctx: _Ctx, c: SimpleNamespace) -> None:
-    inputs = [c.question, c.conv, c.mode, c.kommun, c.committee, c.date_from, c.date_to]
+def _desk_layout(actions: Actions) -> DeskWidgets:
+    with gr.Row(equal_height=True):
+        query = gr.Textbox(placeholder="Sökord eller diarienummer, t.ex. SN/2022:557", show_label=False, scale=6,
+                           elem_id="search-query")
+        search = gr.Button("Sök", variant="primary", scale=1, elem_id="search")
+    with gr.Row():
+        filters = _filters(actions, "search")
+    info = gr.Markdown("Sök på ord eller diarienummer. Klicka på en rad för att se hela ärendet över alla möten.",
+                       elem_id="search-info")
+    results = gr.Dataframe(headers=RESULT_HEADERS, datatype=["str"] * 5 + ["html"], interactive=False, wrap=True,
+                           max_height=520, elem_id="results",
+                           column_widths=["9%", "13%", "12%", "20%", "12%", "34%"])
+    results_csv = gr.DownloadButton("Exportera träffar (CSV)", visible=False, size="sm", elem_id="results-csv")
+    with gr.Row(equal_height=True):
+        dnr = gr.Textbox(label="Ärendevy: diarienummer", placeholder="t.ex. SN/2022:557", scale=6,
+                         elem_id="case-dnr")
+        show_case = gr.Button("Visa ärendet", scale=1, elem_id="show-case")
+    case_view = gr.HTML(js_on_load=CASE_JS, elem_id="case-view", apply_default_css=False)
+    with gr.Accordion("Alla beslut i perioden, per nämnd", open=False, elem_id="decisions-panel"):
+        list_decisions = gr.Button("Visa beslut för valda filter", elem_id="list-decisions")
+        decisions_view = gr.HTML(js_on_load=CASE_JS, elem_id="decisions-view", apply_default_css=False)
+        decisions_csv = gr.DownloadButton("Exportera beslut (CSV)", visible=False, size="sm",
+                                          elem_id="decisions-csv")
+    return DeskWidgets(query, search, filters, info, results, results_csv, dnr, show_case, case_view,
+                       list_decisions, decisions_view, decisions_csv)
+
+
+def _documents_layout(actions: Actions) -> DocumentWidgets:
+    gr.Markdown("Lägg till kallelser, protokoll och tjänsteskrivelser (PDF, DOCX eller TXT). "
+                "Oförändrade filer hoppas över och ändrade ersätter den tidigare versionen.")
+    upload = gr.File(file_count="multiple", file_types=[".pdf", ".docx", ".txt"], label="Handlingar",
+                     elem_id="upload")
+    ingest = gr.Button("Lägg till i arkivet", variant="primary", elem_id="ingest")
+    report = gr.Dataframe(headers=REPORT_HEADERS, interactive=False, wrap=True, visible=False,
+                          label="Resultat per fil", elem_id="ingest-report")
+    gr.Markdown("### Indexerade handlingar")
+    documents = gr.Dataframe(value=actions.documents, headers=DOC_HEADERS, interactive=False, wrap=True,
+                             elem_id="documents")
+    return DocumentWidgets(upload, ingest, report, documents)
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+def _chat_events(actions: Actions, c: ChatWidgets) -> None:
+    inputs = [c.question, c.conv, c.mode, *c.filters.widgets]
     outputs = [c.transcript, c.conv, c.question]
 
-    def answer(
-        text: str,
-        conv: Conversation,
-        mode_label: str,
-        kommun: str,
-        committee: str,
-        date_from: str,
-        date_to: str,
-        request: gr.Request,
-    ) -> Iterator[tuple[str, Conversation, str]]:
+    def answer(request: gr.Request, text: str, conv: Conversation, mode: str,
+               *values: str) -> Iterator[tuple[str, Conversation, str]]:
         conv.session_id = conv.session_id or getattr(request, "session_hash", "") or "okänd"
-        text = (text or "").strip()
-        if not text:
-            gr.Warning("Skriv en fråga först.")
-            yield transcript_html(conv), conv, ""
-            return
         try:
-            filters = make_filters(kommun, committee, date_from, date_to)
-        except ValueError as exc:
+            ask = actions.read_question(text, mode, *values)
+        except InputError as exc:
             gr.Warning(str(exc))
-            yield transcript_html(conv), conv, text
+            yield transcript_html(conv), conv, text or ""
             return
-        mode = MODES.get(mode_label, "llm")
-        needs_llm = mode == "llm" or ctx.settings.chat.condense_with_llm
-        for _ in stream_turn(
-            ctx.assistant, conv, text, filters, mode, ctx.llm_lock if needs_llm else None
-        ):
+        lock = actions.llm_lock if ask.needs_llm else None
+        for _ in stream_turn(actions.assistant, conv, ask.question, ask.filters, ask.mode, lock,
+                             actions.settings.index):
             yield transcript_html(conv), conv, ""
 
     for trigger in (c.question.submit, c.ask.click):
         trigger(answer, inputs, outputs, concurrency_id="chat", show_progress="hidden")
-
     def use_example(evt: gr.EventData) -> str:
         return str(evt.text)
 
     c.transcript.example(use_example, None, c.question).then(
-        answer, inputs, outputs, concurrency_id="chat", show_progress="hidden"
-    )
+        answer, inputs, outputs, concurrency_id="chat", show_progress="hidden")
 
     def reset(conv: Conversation) -> tuple[str, Conversation, Any, Any, None]:
         fresh = Conversation(session_id=conv.session_id)
-        return (
-            transcript_html(fresh),
-            fresh,
-            gr.update(visible=False),
-            gr.update(visible=False),
-            None,
-        )
+        return transcript_html(fresh), fresh, gr.update(**HIDE), gr.update(**HIDE), None
 
-    c.new_chat.click(
-        reset, c.conv, [c.transcript, c.conv, c.comment_row, c.item_panel, c.feedback_id]
-    )
+    c.new_chat.click(reset, c.conv, [c.transcript, c.conv, c.comment_row, c.item_panel, c.feedback_id])
 
     def open_item(evt: gr.EventData) -> tuple[str, Any]:
-        try:
-            chunk = ctx.searcher.get_chunk(evt.chunk_id)
-            html = (
-                item_html(ctx.searcher.item_chunks(chunk), focus_chunk_id=evt.chunk_id)
-                if chunk
-                else None
-            )
-        except Exception as exc:
-            log.exception("opening chunk %r failed", evt.chunk_id)
-            html = _message(friendly_error(exc))
-        return html or _message("Ärendet finns inte längre i arkivet."), gr.update(visible=True)
+        return actions.open_item(str(evt.chunk_id)), gr.update(visible=True)
 
     c.transcript.open_item(open_item, None, [c.item_view, c.item_panel]).then(
-        None, js=SCROLL_TO.format("#item-panel")
-    )
-    c.close_item.click(lambda: gr.update(visible=False), None, c.item_panel)
+        None, js=SCROLL_TO.format("#item-panel"))
+    c.close_item.click(lambda: gr.update(**HIDE), None, c.item_panel)
 
-    def rate(
-        conv: Conversation, evt: gr.EventData
-    ) -> tuple[str, Conversation, Any, int | None, Any, str]:
-        index = int(evt.turn)
-        turn = conv.turns[index] if 0 <= index < len(conv.turns) else None
-        if turn is None or turn.answer is None:
-            return transcript_html(conv), conv, gr.update(), None, gr.update(), _feedback_csv(ctx)
-        entry_id = ctx.store.record(
-            session_id=conv.session_id or "okänd",
-            rating=int(evt.rating),
-            question=turn.question,
-            answer=turn.answer,
-        )
-        turn.rating = int(evt.rating)
-        return (
-            transcript_html(conv),
-            conv,
-            gr.update(visible=True),
-            entry_id,
-            gr.update(value=""),
-            _feedback_csv(ctx),
-        )
 
-    c.transcript.feedback(
-        rate,
-        c.conv,
-        [c.transcript, c.conv, c.comment_row, c.feedback_id, c.comment, c.feedback_csv],
-    )
+def _feedback_events(actions: Actions, c: ChatWidgets) -> None:
+    def rate(conv: Conversation, evt: gr.EventData) -> tuple[str, Conversation, Any, int | None, Any, str]:
+        entry_id = actions.rate(conv, int(evt.turn), int(evt.rating))
+        shown = gr.update(visible=entry_id is not None)
+        return transcript_html(conv), conv, shown, entry_id, gr.update(value=""), actions.feedback_csv()
+
+    c.transcript.feedback(rate, c.conv, [c.transcript, c.conv, c.comment_row, c.feedback_id, c.comment,
+                                         c.feedback_csv])
 
     def save_comment(text: str, entry_id: int | None) -> tuple[Any, Any, str]:
-        if entry_id is not None and text.strip():
-            ctx.store.add_comment(entry_id, text)
+        if actions.comment(text, entry_id):
             gr.Info("Tack! Kommentaren är sparad.")
-        return gr.update(visible=False), gr.update(value=""), _feedback_csv(ctx)
+        return gr.update(**HIDE), gr.update(value=""), actions.feedback_csv()
 
     for trigger in (c.send_comment.click, c.comment.submit):
-        trigger(
-            save_comment, [c.comment, c.feedback_id], [c.comment_row, c.comment, c.feedback_csv]
-        )
+        trigger(save_comment, [c.comment, c.feedback_id], [c.comment_row, c.comment, c.feedback_csv])
 
 
-# --- Sök -----------------------------------------------------------------------------------------
-
-
-def _desk_layout(ctx: _Ctx) -> SimpleNamespace:
-    d = SimpleNamespace()
-    with gr.Row(equal_height=True):
-        d.query = gr.Textbox(
-            placeholder="Sökord eller diarienummer, t.ex. SN/2022:557",
-            show_label=False,
-            scale=6,
-            elem_id="search-query",
-        )
-        d.search = gr.Button("Sök", variant="primary", scale=1, elem_id="search")
-    with gr.Row():
-        d.kommun, d.committee, d.date_from, d.date_to = _filters(ctx, "search")
-    d.info = gr.Markdown(
-        "Sök på ord eller diarienummer. Klicka på en rad för att se hela ärendet över alla möten.",
-        elem_id="search-info",
+def _search_updates(view: SearchView) -> tuple[Any, ...]:
+    return (
+        list(view.rows),
+        view.info,
+        gr.update(value=str(view.csv_path) if view.csv_path else None, visible=view.csv_path is not None),
+        view.dnr if view.dnr else gr.update(),
+        view.case_html if view.case_html is not None else gr.update(),
     )
-    d.results = gr.Dataframe(
-        headers=RESULT_HEADERS,
-        datatype=["str"] * 5 + ["html"],
-        interactive=False,
-        wrap=True,
-        max_height=520,
-        elem_id="results",
-        column_widths=["9%", "13%", "12%", "20%", "12%", "34%"],
-    )
-    d.results_csv = gr.DownloadButton(
-        "Exportera träffar (CSV)", visible=False, size="sm", elem_id="results-csv"
-    )
-    with gr.Row(equal_height=True):
-        d.dnr = gr.Textbox(
-            label="Ärendevy: diarienummer",
-            placeholder="t.ex. SN/2022:557",
-            scale=6,
-            elem_id="case-dnr",
-        )
-        d.show_case = gr.Button("Visa ärendet", scale=1, elem_id="show-case")
-    d.case_view = gr.HTML(js_on_load=CASE_JS, elem_id="case-view", apply_default_css=False)
-    with gr.Accordion("Alla beslut i perioden, per nämnd", open=False, elem_id="decisions-panel"):
-        d.list_decisions = gr.Button("Visa beslut för valda filter", elem_id="list-decisions")
-        d.decisions_view = gr.HTML(
-            js_on_load=CASE_JS, elem_id="decisions-view", apply_default_css=False
-        )
-        d.decisions_csv = gr.DownloadButton(
-            "Exportera beslut (CSV)", visible=False, size="sm", elem_id="decisions-csv"
-        )
-    return d
 
 
-def _desk_events(ctx: _Ctx, d: SimpleNamespace) -> None:
-    filters = [d.kommun, d.committee, d.date_from, d.date_to]
+def _desk_events(actions: Actions, d: DeskWidgets) -> None:
+    filters = list(d.filters.widgets)
     outputs = [d.results, d.info, d.results_csv, d.dnr, d.case_view]
 
-    def search(text: str, kommun: str, committee: str, date_from: str, date_to: str) -> tuple:
-        text = (text or "").strip()
-        nothing = ([], gr.update(visible=False), gr.update(), gr.update())
-        if not text:
-            return nothing[0], "Skriv ett sökord eller ett diarienummer.", *nothing[1:]
-        try:
-            hits = ctx.searcher.search(
-                text, k=50, filters=make_filters(kommun, committee, date_from, date_to)
-            )
-        except ValueError as exc:
-            return nothing[0], str(exc), *nothing[1:]
-        except Exception as exc:
-            log.exception("search %r failed", text)
-            return nothing[0], friendly_error(exc), *nothing[1:]
-        csv_path = _write(ctx.exports, "traffar.csv", chunks_csv([h.chunk for h in hits]))
-        info = f"**{len(hits)} träffar** för ”{text}”. Klicka på en rad för att öppna ärendet."
-        dnr = normalize_dnr(text)  # a diarienummer also opens its case view at once
-        return (
-            result_rows(hits, text),
-            info,
-            gr.update(value=str(csv_path), visible=bool(hits)),
-            dnr or gr.update(),
-            _case(ctx.searcher, dnr) if dnr else gr.update(),
-        )
+    def search(text: str, *values: str) -> tuple[Any, ...]:
+        return _search_updates(actions.search(text, *values))
 
     for trigger in (d.search.click, d.query.submit):
         trigger(search, [d.query, *filters], outputs, concurrency_id="search")
 
     def pick_row(evt: gr.SelectData) -> tuple[Any, str]:
-        row = evt.row_value or []
-        first = str(row[2]).split(",")[0].strip() if len(row) > 2 else ""
-        if not first:
-            return gr.update(), _message("Raden saknar diarienummer.")
-        return first, _case(ctx.searcher, first)
+        dnr, html = actions.row_case(evt.row_value or [])
+        return dnr or gr.update(), html
 
-    d.results.select(pick_row, None, [d.dnr, d.case_view]).then(
-        None, js=SCROLL_TO.format("#case-view")
-    )
+    d.results.select(pick_row, None, [d.dnr, d.case_view]).then(None, js=SCROLL_TO.format("#case-view"))
     for trigger in (d.show_case.click, d.dnr.submit):
-        trigger(lambda text: _case(ctx.searcher, text), d.dnr, d.case_view)
+        trigger(actions.case, d.dnr, d.case_view)
 
-    def decisions(kommun: str, committee: str, date_from: str, date_to: str) -> tuple[str, Any]:
-        try:
-            chunks = ctx.searcher.decisions(make_filters(kommun, committee, date_from, date_to))
-        except ValueError as exc:
-            return _message(str(exc)), gr.update(visible=False)
-        except Exception as exc:
-            log.exception("listing decisions failed")
-            return _message(friendly_error(exc)), gr.update(visible=False)
-        path = _write(ctx.exports, "beslut.csv", chunks_csv(chunks))
-        return decisions_html(chunks), gr.update(value=str(path), visible=bool(chunks))
+    def decisions(*values: str) -> tuple[str, Any]:
+        view = actions.decisions(*values)
+        path = str(view.csv_path) if view.csv_path else None
+        return view.html, gr.update(value=path, visible=path is not None)
 
     d.list_decisions.click(decisions, filters, [d.decisions_view, d.decisions_csv])
 
 
-# --- Dokument ------------------------------------------------------------------------------------
+def _documents_events(actions: Actions, u: DocumentWidgets, tabs: Sequence[FilterWidgets]) -> None:
+    dropdowns = [pair for widgets in tabs for pair in widgets.dropdowns()]
 
-
-def _documents_layout(ctx: _Ctx) -> SimpleNamespace:
-    u = SimpleNamespace()
-    gr.Markdown(
-        "Lägg till kallelser, protokoll och tjänsteskrivelser (PDF, DOCX eller TXT). "
-        "Oförändrade filer hoppas över och ändrade ersätter den tidigare versionen."
-    )
-    u.upload = gr.File(
-        file_count="multiple",
-        file_types=[".pdf", ".docx", ".txt"],
-        label="Handlingar",
-        elem_id="upload",
-    )
-    u.ingest = gr.Button("Lägg till i arkivet", variant="primary", elem_id="ingest")
-    u.report = gr.Dataframe(
-        headers=REPORT_HEADERS,
-        interactive=False,
-        wrap=True,
-        visible=False,
-        label="Resultat per fil",
-        elem_id="ingest-report",
-    )
-    gr.Markdown("### Indexerade handlingar")
-    u.documents = gr.Dataframe(
-        value=lambda: document_rows(ctx.searcher),
-        headers=DOC_HEADERS,
-        interactive=False,
-        wrap=True,
-        elem_id="documents",
-    )
-    return u
-
-
-def _documents_events(ctx: _Ctx, u: SimpleNamespace, dropdowns: list[Any]) -> None:
     def ingest_files(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
         if not files:
             gr.Warning("Välj minst en fil att lägga till.")
             return (gr.update(),) * (3 + len(dropdowns))
-        rows = run_ingest(
-            [Path(f) for f in files],
-            ctx.settings,
-            ctx.searcher,
-            lambda done, total, name: progress((done, total), desc=f"Läser in {name}"),
-        )
-        kommuner, committees = filter_choices(ctx.searcher)
-        choices = [gr.update(choices=kommuner), gr.update(choices=committees)] * (
-            len(dropdowns) // 2
-        )
-        return (
-            gr.update(value=rows, visible=True),
-            document_rows(ctx.searcher),
-            gr.update(value=None),
-            *choices,
-        )
+        rows = actions.ingest([Path(f) for f in files],
+                              lambda done, total, name: progress((done, total), desc=f"Läser in {name}"))
+        choices = [gr.update(choices=actions.choices(f.choices)) for f, _ in dropdowns if f.choices]
+        return gr.update(value=rows, visible=True), actions.documents(), gr.update(value=None), *choices
 
-    u.ingest.click(
-        ingest_files,
-        u.upload,
-        [u.report, u.documents, u.upload, *dropdowns],
-        concurrency_id="ingest",
-    )
+    u.ingest.click(ingest_files, u.upload, [u.report, u.documents, u.upload, *(w for _, w in dropdowns)],
+                   concurrency_id="ingest")
 
 
-# --- helpers -------------------------------------------------------------------------------------
+# --- serving ---------------------------------------------------------------------------------
 
 
-def _filters(ctx: _Ctx, prefix: str) -> tuple[Any, Any, Any, Any]:
-    """Kommun, nämnd and period widgets (the chat and the search desk each have their own)."""
-    return (
-        gr.Dropdown(ctx.kommuner, value=ALL, label="Kommun", elem_id=f"{prefix}-kommun"),
-        gr.Dropdown(ctx.committees, value=ALL, label="Nämnd", elem_id=f"{prefix}-namnd"),
-        gr.Textbox(
-            label="Från", placeholder="t.ex. 2023 eller 2023-01-01", elem_id=f"{prefix}-from"
-        ),
-        gr.Textbox(label="Till", placeholder="t.ex. 2023-12-31", elem_id=f"{prefix}-to"),
-    )
-
-
-def _mode_label(mode: str) -> str:
-    return next((label for label, value in MODES.items() if value == mode), "AI-svar")
-
-
-def _message(text: str) -> str:
-    return f'<div class="case-empty">{text}</div>'
-
-
-def _case(searcher: Any, text: str | None) -> str:
-    """The case timeline for a written diarienummer, or a friendly Swedish message."""
-    text = (text or "").strip()
-    canonical = normalize_dnr(text) if text else None
-    if not canonical:
-        return _message(
-            f"”{text}” ser inte ut som ett diarienummer. Skriv t.ex. SN/2022:557 eller SN 2022:00557."
-        )
-    try:
-        return case_html(canonical, searcher.case(canonical))
-    except Exception as exc:
-        log.exception("case view %r failed", canonical)
-        return _message(friendly_error(exc))
-
-
-def _write(directory: Path, name: str, text: str) -> Path:
-    """A fresh export file per call (in its own folder, so the download keeps its friendly name)."""
-    path = Path(tempfile.mkdtemp(dir=directory)) / name
-    path.write_text(text, encoding="utf-8-sig")  # BOM: Excel then reads å, ä, ö correctly
-    return path
-
-
-def _feedback_csv(ctx: _Ctx) -> str:
-    return str(ctx.store.export_csv(Path(tempfile.mkdtemp(dir=ctx.exports)) / "aterkoppling.csv"))
-
-
-# --- serving -------------------------------------------------------------------------------------
-
-
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.1, ::1 and localhost: the only addresses served without a login."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def login_for(ui: UISettings, host: str) -> tuple[str, str] | None:
-    """The (username, password) to require, or None on loopback without credentials."""
-    if ui.username and ui.password:
-        return ui.username, ui.password
-    if is_loopback(host):
-        return None
-    raise LoginRequiredError(
-        f"Refusing to listen on {host!r} without a login; set NAMND_UI__USERNAME and "
-        "NAMND_UI__PASSWORD (or use --host 127.0.0.1)."
-    )
-
-
-def launch(
-    app: gr.Blocks,
-    settings: Settings,
-    host: str | None = None,
-    port: int | None = None,
-    block: bool = True,
-) -> None:
+def launch(app: gr.Blocks, settings: Settings, host: str | None = None, port: int | None = None,
+           block: bool = True) -> None:
     """Start the server; a login is required whenever `host` is not a loopback address."""
     host = host or settings.ui.host
     auth = login_for(settings.ui, host)

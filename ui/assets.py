@@ -86,6 +86,19 @@ button.open-item { border: none; background: none; color: var(--namnd-blue); cur
 .case-decision.none { background: #f5f7fa; border-left-color: #cbd2d9; color: #616e7c; }
 .case-decision-label { font-weight: 700; font-size: 13px; color: #3f7d20; }
 .case-layers { font-size: 13px; color: #616e7c; margin-top: 4px; }
+.state { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 12px; font-weight: 700; }
+.state-beslut { background: #e3f1dc; color: #2f5e18; }
+.state-förslag { background: #fff4d6; color: #7a5b00; }
+.state-rapport { background: #e8f0f8; color: #1d4f7c; }
+.answer-parts { border-collapse: collapse; margin: 8px 0; font-size: 14px; }
+.answer-parts th, .answer-parts td { border-top: 1px solid #d9e2ec; padding: 4px 10px 4px 0; text-align: left; vertical-align: top; }
+.answer-parts td p { margin: 0; }
+.answer-parts .missing { color: #616e7c; }
+.case-vote, .case-reservations { margin-top: 8px; padding: 8px 12px; background: #f3f5fb; border-radius: 8px;
+  border-left: 4px solid var(--namnd-blue); }
+.case-vote .case-decision-label, .case-reservations .case-decision-label { color: var(--namnd-blue); }
+.case-vote ul, .case-reservations ul { margin: 4px 0 0 18px; padding: 0; }
+.a-bubble .detail, .case-empty .detail { font-size: 12px; color: #616e7c; margin-top: 4px; }
 .case-empty { padding: 14px; background: #f5f7fa; border-radius: 10px; }
 .decisions h3 { color: var(--namnd-blue) !important; border-bottom: 1px solid #d9e2ec; padding-bottom: 4px; }
 .decisions .count { font-size: 13px; color: #7b8794; font-weight: 400; }

@@ -7,38 +7,19 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
-from assistant.errors import LLMBackendError, ModelFilesError
 from assistant.types import Answer, FinalEvent, SourcesEvent, TokenEvent, Turn
-from index.errors import EmbeddingBackendError, IndexBusyError, IndexNotBuiltError
+from index.settings import IndexSettings
 from index.types import Hit, SearchFilters
-from ui.render import answer_html, esc, plain_text, source_card
+from ui.inputs import MODE_LABELS, Mode
+from ui.messages import GENERIC_ERROR, Message, error_message
+from ui.render import answer_html, esc, parts_html, plain_text, source_card
+
+if TYPE_CHECKING:
+    from assistant.chat import Assistant
 
 log = logging.getLogger(__name__)
-
-MODES = {"AI-svar": "llm", "Citat ur handlingarna": "extractive"}
-MODE_LABELS = {v: k for k, v in MODES.items()}
-# Friendly Swedish text per failure; the log keeps the technical message.
-ERROR_MESSAGES: dict[type[Exception], str] = {
-    IndexNotBuiltError: "Det finns inga indexerade handlingar ännu. Lägg till handlingar under "
-    "fliken Dokument (eller kör `namnd ingest`) och fråga igen.",
-    IndexBusyError: "Handlingar läses in just nu. Vänta en liten stund och fråga igen.",
-    EmbeddingBackendError: "Sökmotorn kunde inte startas. Be administratören kontrollera installationen.",
-    ModelFilesError: "Språkmodellen är inte installerad. Välj läget ”Citat ur handlingarna” "
-    "så får du svar direkt ur handlingarna.",
-    LLMBackendError: "Språkmodellen svarar inte just nu. Välj läget ”Citat ur handlingarna” "
-    "eller försök igen om en stund.",
-}
-GENERIC_ERROR = "Något gick fel när svaret skulle tas fram. Försök igen, eller formulera frågan på ett annat sätt."
-
-
-def friendly_error(exc: BaseException) -> str:
-    """Swedish, traceback-free text for an exception raised while answering."""
-    for cls, message in ERROR_MESSAGES.items():
-        if isinstance(exc, cls):
-            return message
-    return GENERIC_ERROR
 
 
 @dataclass
@@ -46,12 +27,12 @@ class TurnView:
     """A question and everything known so far about its answer (mutated while streaming)."""
 
     question: str
-    mode: str  # "llm" | "extractive"
+    mode: Mode
     filters: SearchFilters = field(default_factory=SearchFilters)
     hits: tuple[Hit, ...] = ()
     text: str = ""
     answer: Answer | None = None
-    error: str | None = None
+    error: Message | None = None
     rating: int | None = None  # +1 / -1 once the user has judged the answer
     waiting: bool = False  # queued behind another user's AI-svar
 
@@ -75,17 +56,18 @@ class Conversation:
 
 
 def stream_turn(
-    assistant: Any,
+    assistant: Assistant,
     conv: Conversation,
     question: str,
     filters: SearchFilters,
-    mode: str,
+    mode: Mode,
     llm_lock: threading.Lock | None = None,
+    index: IndexSettings | None = None,
 ) -> Iterator[TurnView]:
     """Append a turn to `conv` and yield it after every streamed event; errors end as friendly text.
 
     `llm_lock` serialises users who need the one in-process LLM (llama.cpp is not thread-safe);
-    extractive answers never wait for it.
+    extractive answers never wait for it. `index` lets a down Chroma server be named as such.
     """
     history = conv.history()
     turn = TurnView(question=question, mode=mode, filters=filters)
@@ -112,13 +94,13 @@ def stream_turn(
             yield turn
     except Exception as exc:
         log.exception("answering %r failed", question)
-        turn.error = friendly_error(exc)
+        turn.error = error_message(exc, index)
         yield turn
     finally:
         if llm_lock is not None:
             llm_lock.release()
     if not turn.done:
-        turn.error = GENERIC_ERROR
+        turn.error = Message(GENERIC_ERROR)
         yield turn
 
 
@@ -161,7 +143,7 @@ def _turn_html(index: int, turn: TurnView) -> str:
 def _answer_block(index: int, turn: TurnView, numbers: range) -> str:
     label = MODE_LABELS.get(turn.mode, "Svar")
     if turn.error is not None:
-        return f'<div class="a-bubble error" role="alert"><div class="a-label">Fel</div><p>{esc(turn.error)}</p></div>'
+        return f'<div class="a-bubble error" role="alert"><div class="a-label">Fel</div>{message_body(turn.error)}</div>'
     if not turn.text:
         waiting = (
             "Väntar på att språkmodellen blir ledig …"
@@ -184,7 +166,7 @@ def _answer_block(index: int, turn: TurnView, numbers: range) -> str:
     if answer and answer.search_query and _words(answer.search_query) != _words(turn.question):
         # A follow-up is searched as a standalone question; show how it was understood.
         notice += f'<p class="query">Tolkad som: ”{esc(answer.search_query)}”</p>'
-    body = answer_html(turn.text, index, numbers)
+    body = answer_html(turn.text, index, numbers) + (parts_html(answer.parts, index, numbers) if answer else "")
     cursor = "" if answer else '<span class="cursor">▍</span>'
     actions = _actions(index, turn) if answer is not None else ""
     return f'<div class="{classes}"><div class="a-label">{label}</div>{notice}{body}{cursor}{actions}</div>'
@@ -221,36 +203,10 @@ _THUMB_UP = _THUMB.format("")
 _THUMB_DOWN = _THUMB.format(' style="transform: rotate(180deg)"')
 
 
-def parse_date(text: str | None, end: bool = False) -> str | None:
-    """'2023', '2023-02' or '2023-02-14' -> ISO date (first or last day); '' -> None.
-
-    Raises ValueError with a Swedish message for anything else.
-    """
-    text = (text or "").strip()
-    if not text:
-        return None
-    if re.fullmatch(r"\d{4}", text):
-        return f"{text}-12-31" if end else f"{text}-01-01"
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        return f"{text}-31" if end else f"{text}-01"  # "-31" sorts after every real day
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return text
-    raise ValueError(f"Datumet ”{text}” förstås inte. Skriv t.ex. 2023, 2023-02 eller 2023-02-14.")
-
-
-ALL = "Alla"
-
-
-def make_filters(
-    kommun: str | None, committee: str | None, date_from: str | None, date_to: str | None
-) -> SearchFilters:
-    """SearchFilters from the filter widgets; 'Alla' and empty mean no restriction."""
-    return SearchFilters(
-        kommun=None if not kommun or kommun == ALL else kommun,
-        committee=None if not committee or committee == ALL else committee,
-        date_from=parse_date(date_from),
-        date_to=parse_date(date_to, end=True),
-    )
+def message_body(message: Message) -> str:
+    """A failure as HTML: the Swedish text, then the technical detail in small print."""
+    detail = f'<p class="detail">{esc(message.detail)}</p>' if message.detail else ""
+    return f"<p>{esc(message.text)}</p>{detail}"
 
 
 _WELCOME = """

@@ -6,23 +6,21 @@ import logging
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from assistant.archive import Archive
 from assistant.settings import Settings
-from ui.conversation import ALL, friendly_error
-from ui.desk import DOC_TYPE_LABELS
+from ui.inputs import DOC_TYPE_LABELS
+from ui.messages import STATUS_LABELS, error_message
+
+if TYPE_CHECKING:
+    from index.embed import Embedder
+    from index.ingest import IngestProgress
 
 log = logging.getLogger(__name__)
 
 REPORT_HEADERS = ["Fil", "Resultat", "Textavsnitt", "Kommentar"]
 DOC_HEADERS = ["Fil", "Kommun", "Nämnd", "Mötesdatum", "Typ", "Ärenden", "Textavsnitt"]
-STATUS_LABELS = {
-    "added": "Tillagd",
-    "unchanged": "Oförändrad",
-    "replaced": "Ersatt",
-    "rejected": "Avvisad",
-    "removed": "Borttagen",
-}
 SUPPORTED = (".pdf", ".docx", ".txt")
 
 
@@ -56,17 +54,20 @@ def stage_uploads(files: Sequence[Path], settings: Settings) -> tuple[list[Path]
 def run_ingest(
     files: Sequence[Path],
     settings: Settings,
-    searcher: Any,
+    embedder: Embedder | None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[list[str]]:
-    """Ingest uploaded files and return one report row per file (Swedish status + reason)."""
+    """Ingest uploaded files and return one report row per file (Swedish status + reason).
+
+    Pass the archive's embedder, so an upload costs no second model load.
+    """
     from index.ingest import ingest
 
     staged, rows = stage_uploads(files, settings)
     if not staged:
         return rows
 
-    def report(p: Any) -> None:
+    def report(p: IngestProgress) -> None:
         if progress is not None:
             progress(p.files_done, max(p.files_total, 1), p.current or "")
 
@@ -75,13 +76,13 @@ def run_ingest(
             staged,
             settings.corpus,
             settings.index,
-            embedder=getattr(searcher, "embedder", None),
+            embedder=embedder,
             progress=report,
         )
     except Exception as exc:
         log.exception("ingest of %d uploaded files failed", len(staged))
         return rows + [
-            [p.name, STATUS_LABELS["rejected"], "0", friendly_error(exc)] for p in staged
+            [p.name, STATUS_LABELS["rejected"], "0", str(error_message(exc, settings.index))] for p in staged
         ]
     for f in result.files:
         rows.append(
@@ -130,10 +131,10 @@ def swedish_reason(reason: str | None) -> str:
     return reason or "okänt fel."
 
 
-def document_rows(searcher: Any) -> list[list[str]]:
+def document_rows(archive: Archive) -> list[list[str]]:
     """One row per indexed document (newest meeting first): file, kommun, nämnd, date, type, counts."""
     try:
-        infos = searcher.documents()
+        infos = archive.documents()
     except Exception:
         log.info("no documents to list", exc_info=True)
         return []
@@ -149,11 +150,3 @@ def document_rows(searcher: Any) -> list[list[str]]:
         ]
         for d in infos
     ]
-
-
-def filter_choices(searcher: Any) -> tuple[list[str], list[str]]:
-    """Kommun and nämnd choices for the filter dropdowns, each starting with 'Alla'."""
-    rows = document_rows(searcher)
-    kommuner = sorted({r[1] for r in rows if r[1]})
-    committees = sorted({r[2] for r in rows if r[2]})
-    return [ALL, *kommuner], [ALL, *committees]

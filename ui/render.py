@@ -6,14 +6,13 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-from assistant.types import Answer, Citation
+from assistant.types import Answer, AnswerPart, Citation
 from corpus.types import Chunk
 
 # "[1]", "[1, 3]" and "[1][2]" in generated text; each number becomes a link to its card.
 _MARKER = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]")
 _BULLET = re.compile(r"^[-•*]\s+")
 _MARKDOWN = re.compile(r"#{1,6}(?=\s)|\*\*|__")
-DECISION_SECTIONS = ("Beslut", "Förslag till beslut")
 CONTEXT_CHARS = 220  # surrounding text shown on each side of a highlighted quote
 
 
@@ -130,6 +129,20 @@ def answer_html(text: str, turn: int, numbers: Iterable[int]) -> str:
         else:
             out.append(f"<p>{_MARKER.sub(link, esc(para)).replace(chr(10), '<br>')}</p>")
     return "".join(out)
+
+
+def parts_html(parts: Sequence[AnswerPart], turn: int, numbers: Iterable[int]) -> str:
+    """A comparison's rows (per year, meeting or kommun) as a small table, markers linked to the cards."""
+    if not parts:
+        return ""
+    known = list(numbers)
+    rows = "".join(
+        f"<tr><th scope=\"row\">{esc(p.label)}</th><td>"
+        + (answer_html(p.text, turn, known) if p.answered else '<span class="missing">Handlingarna säger inget om detta.</span>')
+        + "</td></tr>"
+        for p in parts
+    )
+    return f'<table class="answer-parts"><tbody>{rows}</tbody></table>'
 
 
 def plain_text(question: str, answer: Answer) -> str:

@@ -1,0 +1,168 @@
+"""Answerability: does the selected evidence answer the question (asked type present, topic words, year in scope)?"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.glossary import swedish_view
+from assistant.kommuner import KOMMUNER
+from assistant.plan import QuestionPlan
+from assistant.sentences import terms
+from corpus.metadata import find_diarienummer
+from index.types import Hit
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_NUMBER_WORDS = r"\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|hundra|tusen|inga|ingen|inget|samtliga" \
+                r"|alla|hälften|dubbelt)\b"
+_AMOUNT = re.compile(rf"\d|{_NUMBER_WORDS}", re.I)
+_MONTH = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_WHEN = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}} ({_MONTH})\b|\b({_MONTH})\b|\b(19|20)\d\d\b|\bvecka \d+"
+                   r"|\bkvartal|\btertial|\bhalvår|\bårsskiftet|\bvår(en)?\b|\bhösten?\b|\bdagar\b|\bveckor\b|\bmånader\b",
+                   re.I)
+_PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)? [A-ZÅÄÖ][a-zåäöéü]{2,}\b|\b[A-ZÅÄÖ]{3,} [A-ZÅÄÖ]{3,}\b"
+                     r"|\b(ordförande|sekreterare|direktör|chef|handläggare|nämnden|styrelsen|förvaltningen"
+                     r"|revisor\w*|IVO|inspektionen)\b", re.I)
+# A decision that only notes an oral report says nothing about its subject.
+_NOTED_ONLY = re.compile(r"\b(tagit|tar|tog) del av (informationen|redovisningen|rapporten)\b|muntlig information"
+                         r"|\bnoterar informationen\b|\b(informationen|redovisningen) (noteras|läggs till handlingarna)\b",
+                         re.I)
+_ORAL = re.compile(r"muntlig (information|redovisning|föredragning)|\binformerar\b", re.I)
+# A vote question needs a votering in the evidence: counts, ja/nej, a reservation.
+_VOTED = re.compile(r"\b(votering\w*|omröstning\w*|röst(er|ade|ar|ning)\w*|ja-?röst\w*|nej-?röst\w*|\d+ ja\b|\d+ nej\b"
+                    r"|reserv\w*|avstår|avstod|enhälligt|acklamation)\b", re.I)
+# The fact a question of one kind must contain, as a pattern over a quoted sentence (years removed).
+REQUIRED = {"amount": re.compile(rf"\d|{_NUMBER_WORDS}", re.I)}
+_WORD = re.compile(r"\w+")
+# Question and procedure words that say nothing about the topic.
+_GENERIC = frozenset(
+    """diarienummer ärendet ärenden ärende paragraf nämnden nämndens föreslog föreslogs föreslås beslutade
+    beslutet beslut enligt mycket många sammanträde sammanträdet protokollet protokoll respektive mellan jämför
+    jämfört tidigare senare handlingarna kallelsen kallelse vilket vilken vilka socialnämnden socialnämndens
+    kommunen kommunens hur stort stora totalt ungefär procent andelen antalet kronor miljoner januari februari
+    april augusti september oktober november december redovisade redovisas skulle hände handlade gällde""".split()
+)
+_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
+# Capitalised words that are no names: months, weekdays, committee words at the start of a name.
+_NAME_EXEMPT = frozenset(w[:6] for w in """januari februari mars april maj juni juli augusti september oktober november
+    december måndag tisdag onsdag torsdag fredag nämnden kommunfullmäktige kommunstyrelsen socialnämnden""".split())
+_KOMMUNER = frozenset(k.lower() for k in KOMMUNER)
+MAX_MISSING_TOPIC = 0.6  # share of topic words (3 or more) absent from the quoted evidence; tuned on dev_tune
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """Whether the evidence answers the question, and if not, why (logged, and shown in tests)."""
+
+    answerable: bool
+    reason: str | None = None
+
+
+def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Judgement:
+    """The evidence (quoted sentences and the hits they come from) judged against what the question asks.
+
+    E.g. "Hur mycket kostade investeringarna 2024–2027?" answered only by "Socialnämnden har tagit del av
+    informationen." -> Judgement(False, "only a noted oral report").
+    """
+    if not quotes:
+        return Judgement(False, "no quoted evidence")
+    evidence = " ".join(quotes)
+    context = " ".join([evidence, *(f"{h.chunk.item_title or ''} {h.chunk.meeting.committee or ''}" for h in hits)])
+    structural = plan.wants("decision", "dnr", "case", "meeting", "agenda", "paragraph")
+    if not structural and all(_NOTED_ONLY.search(q) for q in quotes):
+        return Judgement(False, "only a noted oral report")
+    # An oral report ("Investeringsplan 2024-2027 – muntlig information") holds no content in writing.
+    if not structural and not plan.wants("person") and all(_ORAL.search(h.chunk.item_title or "") for h in hits):
+        return Judgement(False, "only an oral report (muntlig information)")
+    kind = _asked_kind(plan)
+    if kind == "amount" and not _AMOUNT.search(_YEAR.sub(" ", evidence)):
+        return Judgement(False, "no number in the evidence")
+    if plan.wants("vote") and not _VOTED.search(" ".join(h.chunk.text for h in hits)):
+        return Judgement(False, "no votering in the evidence")
+    # Evidence from another kommun than the one asked about (any kommun the question writes counts).
+    if plan.kommuner and not any(h.chunk.meeting.kommun and h.chunk.meeting.kommun in plan.question for h in hits):
+        return Judgement(False, f"no evidence from {plan.kommuner[0]}")
+    if plan.months and plan.wants("meeting") and not any((h.chunk.meeting.date or "")[:7] in plan.months for h in hits):
+        return Judgement(False, f"no meeting in {plan.months[0]}")
+    if kind == "date" and not _WHEN.search(evidence):
+        return Judgement(False, "no date in the evidence")
+    if kind == "person" and not _PERSON.search(evidence):
+        return Judgement(False, "no name in the evidence")
+    missing_name = _missing_name(plan, hits)
+    if missing_name:
+        return Judgement(False, f"{missing_name!r} not in the evidence")
+    if plan.years and not _year_in_scope(plan.years, evidence, hits):
+        return Judgement(False, f"year {plan.years[0]} not in the evidence")
+    for dnr in plan.diarienummer:
+        if not any(dnr in h.chunk.diarienummer for h in hits) and dnr not in find_diarienummer(evidence):
+            return Judgement(False, f"{dnr} not in the evidence")
+    # Kommun and nämnd are scope (refusal.out_of_scope judges them), not topic; English words never occur
+    # in the Swedish documents, so an English question is judged on its Swedish terms.
+    topic = plan.question if plan.language == "sv" else swedish_view(plan.question)
+    for name in (*plan.kommuner, *plan.committees):
+        topic = re.sub(rf"\b{re.escape(name)}\w*", " ", topic, flags=re.I)
+    missing = missing_topic_share(topic, context)
+    if missing >= MAX_MISSING_TOPIC:
+        return Judgement(False, f"topic words missing ({missing:.2f})")
+    return Judgement(True)
+
+
+def missing_topic_share(question: str, evidence: str) -> float:
+    """Share of the question's topic words (≥ 6 letters, not question vocabulary) absent from `evidence`.
+
+    Words are compared by their 6-letter stems (assistant.sentences.terms); fewer than 3 topic words give 0.0.
+    """
+    words = [w for w in _WORD.findall(question.lower()) if len(w) >= 6 and not w.isdigit() and w not in _GENERIC]
+    if len(words) < 2:
+        return 0.0
+    found = terms(evidence)
+    share = sum(w[:6] not in found for w in words) / len(words)
+    return share if len(words) >= 3 or share == 1.0 else 0.0  # two topic words: refuse only when both are absent
+
+
+def _asked_kind(plan: QuestionPlan) -> str | None:
+    """The one kind of fact the answer must contain, when the question asks for exactly one."""
+    if plan.wants("decision", "dnr", "case", "comparison", "cause", "agenda", "paragraph"):
+        return None
+    kinds = [k for k, asks in (("amount", ("amount",)), ("date", ("date",)), ("person", ("person",)))
+             if plan.wants(*asks)]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+def _year_in_scope(years: Sequence[int], evidence: str, hits: Sequence[Hit]) -> bool:
+    """A year asked about occurs in the quotes or the cited ärenden's titles; where those name no year at all,
+    it is the year (or the year before) of the meeting.
+
+    "Verksamhetsberättelse 2019" is presented in February 2020, so a 2020 meeting covers 2019; a quote about
+    2025 does not answer a question about 2024 (a fact next to the one asked for).
+    """
+    stated = " ".join([evidence, *(h.chunk.item_title or "" for h in hits)])
+    mentioned = {int(y) for y in _YEAR.findall(_PERIOD.sub(_span_years, stated))}
+    if mentioned:
+        return any(y in mentioned for y in years)
+    meeting_years = {int(h.chunk.meeting.date[:4]) for h in hits if h.chunk.meeting.date}
+    return any(y in meeting_years | {m - 1 for m in meeting_years} for y in years)
+
+
+def _span_years(match: re.Match[str]) -> str:
+    """"2024-2027" -> "2024 2025 2026 2027": a period covers the years inside it."""
+    first, last = int(match.group(1)), int(match.group(2))
+    return " ".join(str(y) for y in range(first, last + 1)) if 0 < last - first <= 30 else match.group(0)
+
+
+def _missing_name(plan: QuestionPlan, hits: Sequence[Hit]) -> str | None:
+    """A proper name of the question ("Attention", "Pilängskolan") that none of the cited chunks holds.
+
+    Names are capitalised words after the first word, other than the kommun, the nämnd and known question words.
+    """
+    words = re.findall(r"(?<=\s)([A-ZÅÄÖ][a-zåäöéü]{3,})(?:s|'s)?\b", plan.question)
+    named = " ".join((*plan.kommuner, *plan.committees)).lower()
+    text = " ".join(f"{h.chunk.item_title or ''} {h.chunk.meeting.committee or ''} {h.chunk.text}" for h in hits).lower()
+    for word in words:
+        forms = {word.lower(), word.lower().removesuffix("s")}  # "Tyresös" is Tyresö's
+        if forms & (set(named.split()) | _KOMMUNER) or word.lower()[:6] in _NAME_EXEMPT or plan.language != "sv":
+            continue
+        if not any(form in text for form in forms):
+            return word
+    return None

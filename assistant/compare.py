@@ -1,0 +1,114 @@
+"""Comparisons: one sub-question per year, kommun or nämnd named, each retrieved and answered with its own citation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from assistant.answerability import judge
+from assistant.extractive import extractive_answer
+from assistant.plan import QuestionPlan, committee_stem, compare_parts, make_plan
+from assistant.prompts import STRUCTURED
+from assistant.reply import Numbering, Reply
+from assistant.types import AnswerPart
+from index.types import Hit, SearchFilters
+
+Retrieve = Callable[[str, SearchFilters | None], list[Hit]]
+PART_SENTENCES = 2  # quoted sentences per part: the figure and its context
+TIMELINE_HITS = 12  # chunks searched for a question across meetings
+TIMELINE_MEETINGS = 4  # meetings shown, best first by their best hit
+
+
+def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters | None, language: str) -> Reply | None:
+    """"Hur stort var överskottet 2021 jämfört med 2022?" -> one cited row for 2021 and one for 2022.
+
+    None when no part finds evidence (the caller refuses); a part without evidence says so in its row.
+    """
+    words = STRUCTURED[language]
+    numbering = Numbering()
+    parts: list[AnswerPart] = []
+    for label in compare_parts(plan):
+        question, part_filters = _sub_question(plan, label, filters)
+        hits = _in_part(plan, label, retrieve(question, part_filters))
+        text, citations = extractive_answer(question, hits, language, PART_SENTENCES)
+        sub_plan = make_plan(question, language)
+        quotes = [c.quote for c in citations]
+        verdict = judge(sub_plan, quotes, [hits[c.number - 1] for c in citations])
+        if not citations or not verdict.answerable:
+            parts.append(AnswerPart(label, words["part_missing"], (), False))
+            continue
+        body = "\n".join(line for line in text.splitlines()[1:])  # drop the "Utdrag ur handlingarna …" intro
+        body, cited = numbering.renumber(body, citations, hits)
+        parts.append(AnswerPart(label, body, cited, True))
+    if not any(p.answered for p in parts):
+        return None
+    lines = [words["compare_intro"]]
+    for part in parts:
+        lines.append(f"**{part.label}**:")
+        lines.append(part.text)
+    return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits), parts=tuple(parts))
+
+
+def _sub_question(plan: QuestionPlan, label: str, filters: SearchFilters | None) -> tuple[str, SearchFilters | None]:
+    """The question about one part only: the other years (kommuner, nämnder) taken out, filtered to the kommun."""
+    others = [p for p in compare_parts(plan) if p != label]
+    question = plan.question
+    for other in others:
+        question = re.sub(rf"\b{re.escape(other)}\w*", " ", question, flags=re.I)
+    question = re.sub(r"\s+(och|eller|respektive|jämfört med|mot|and|or|compared (with|to)|versus)\s*([?.,]|$)", r"\3",
+                      " ".join(question.split()))
+    if label in plan.kommuner:
+        base = filters or SearchFilters()
+        filters = SearchFilters(label, base.committee, base.date_from, base.date_to, base.doc_type, base.diarienummer)
+    return question, filters
+
+
+def _in_part(plan: QuestionPlan, label: str, hits: Sequence[Hit]) -> list[Hit]:
+    """The hits that belong to the part: a year's own documents or mentions first, another nämnd's left out."""
+    if label in plan.committees:
+        return [h for h in hits if h.chunk.meeting.committee and committee_stem(h.chunk.meeting.committee).endswith(label)]
+    if label.isdigit():
+        year, others = int(label), [p for p in compare_parts(plan) if p != label]
+
+        def tier(hit: Hit) -> int:
+            chunk = hit.chunk
+            text = f"{chunk.item_title or ''} {chunk.text}"
+            if label in text:
+                return 0
+            if any(other in text for other in others):
+                return 9  # about another year of the comparison only
+            meeting_year = int(chunk.meeting.date[:4]) if chunk.meeting.date else None
+            return 1 if meeting_year in (year, year + 1) else 2  # VB 2021 is presented in early 2022
+
+        return sorted((h for h in hits if tier(h) < 9), key=tier)
+    return list(hits)
+
+
+def timeline_reply(plan: QuestionPlan, search: Retrieve, filters: SearchFilters | None, language: str) -> Reply | None:
+    """"Vilka statsbidrag har nämnden återrapporterat?" -> one cited row per meeting whose documents answer it.
+
+    `search` returns up to TIMELINE_HITS chunks; they are grouped by meeting, each group answered on its own.
+    None when fewer than two meetings answer (plain retrieval answers better then).
+    """
+    words = STRUCTURED[language]
+    groups: dict[tuple[str | None, str | None, str | None], list[Hit]] = {}
+    for hit in search(plan.question, filters):
+        m = hit.chunk.meeting
+        groups.setdefault((m.kommun, m.committee, m.date), []).append(hit)
+    numbering = Numbering()
+    parts: list[AnswerPart] = []
+    for (kommun, committee, date), hits in list(groups.items())[:TIMELINE_MEETINGS]:
+        text, citations = extractive_answer(plan.question, hits, language, PART_SENTENCES)
+        verdict = judge(plan, [c.quote for c in citations], [hits[c.number - 1] for c in citations])
+        if not citations or not verdict.answerable:
+            continue
+        body, cited = numbering.renumber("\n".join(text.splitlines()[1:]), citations, hits)
+        label = ", ".join(p for p in (committee, kommun, date) if p)
+        parts.append(AnswerPart(label, body, cited, True))
+    if len(parts) < 2:
+        return None
+    parts.sort(key=lambda p: p.label[-10:])  # oldest meeting first: a timeline
+    lines = [words["timeline_intro"]]
+    for part in parts:
+        lines += [f"**{part.label}**:", part.text]
+    return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits), parts=tuple(parts))

@@ -1,0 +1,97 @@
+"""Answerability: the asked type, the year and the topic words must be in the evidence the answer quotes."""
+
+from __future__ import annotations
+
+from assistant.answerability import judge, missing_topic_share
+from assistant.plan import make_plan
+from conftest import make_chunk
+from index.types import Hit
+
+
+def _hits(*chunks) -> list[Hit]:
+    return [Hit(c, 1.0, "fused", i, 0.9) for i, c in enumerate(chunks, 1)]
+
+
+def test_amount_question_needs_a_number():
+    chunk = make_chunk("Socialnämnden redovisade ett överskott för 2022.", "c1")
+    plan = make_plan("Hur stort överskott redovisade socialnämnden 2022?")
+    assert not judge(plan, [chunk.text], _hits(chunk)).answerable
+    with_number = make_chunk("Socialnämnden redovisade ett överskott på 78,5 mkr för 2022.", "c2")
+    assert judge(plan, [with_number.text], _hits(with_number)).answerable
+
+
+def test_date_question_needs_a_date():
+    chunk = make_chunk("Projektet ska starta när lokalerna är klara.", "c1")
+    plan = make_plan("När ska projektet Privatuthyrning starta?")
+    assert not judge(plan, [chunk.text], _hits(chunk)).answerable
+    dated = make_chunk("Projektet Privatuthyrning ska starta den 1 december 2016.", "c2")
+    assert judge(plan, [dated.text], _hits(dated)).answerable
+
+
+def test_a_noted_oral_report_answers_no_content_question():
+    chunk = make_chunk("Socialnämnden har tagit del av informationen.", "c1", title="Investeringsplan 2024-2027 – muntlig information")
+    plan = make_plan("Vilka investeringar ingår i investeringsplanen 2024–2027?")
+    verdict = judge(plan, [chunk.text], _hits(chunk))
+    assert not verdict.answerable and "oral" in verdict.reason
+    # ... but it is what the nämnd decided.
+    assert judge(make_plan("Vad beslutade nämnden om investeringsplanen 2024–2027?"), [chunk.text], _hits(chunk)).answerable
+
+
+def test_a_year_neither_mentioned_nor_the_meeting_year_is_not_answered():
+    chunk = make_chunk("Överskottet blev 78,5 mkr.", "c1", date="2023-02-14", title="Verksamhetsberättelse 2022")
+    assert judge(make_plan("Hur stort överskott blev det 2022?"), [chunk.text], _hits(chunk)).answerable
+    assert not judge(make_plan("Hur stort överskott blev det 2019?"), [chunk.text], _hits(chunk)).answerable
+
+
+def test_topic_words_missing_from_the_evidence():
+    chunk = make_chunk("Socialnämnden har ett utfall som är 22 mkr över budget.", "c1", title="Verksamhetsberättelse")
+    plan = make_plan("Hur mycket kostade ombyggnaden av äldreboendet vid torget?")
+    verdict = judge(plan, [chunk.text], _hits(chunk))
+    assert not verdict.answerable and "topic" in verdict.reason
+    named = judge(make_plan("Hur mycket över budget låg utfallet för Tullinge?"), [chunk.text], _hits(chunk))
+    assert not named.answerable and "Tullinge" in named.reason  # a proper name no cited chunk holds
+    assert missing_topic_share("Hur mycket kostade ombyggnaden av äldreboendet?", "ombyggnaden kostade äldreboendet") == 0.0
+
+
+def test_kommun_and_nämnd_are_scope_not_topic():
+    chunk = make_chunk("1. Verksamhetsberättelse för år 2018 godkänns.", "c1", kommun="Tyresö", section="Beslut",
+                       committee="Arbetsmarknads- och socialnämnden", title="Verksamhetsberättelse för år 2018")
+    plan = make_plan("Vad beslutade arbetsmarknads- och socialnämnden i Tyresö om verksamhetsberättelsen för år 2018?")
+    assert judge(plan, [chunk.text], _hits(chunk)).answerable
+
+
+def test_no_evidence_is_never_answerable():
+    assert not judge(make_plan("Vad hände?"), [], []).answerable
+
+
+def test_a_vote_question_needs_a_votering():
+    chunk = make_chunk("Nämnden godkänner internkontrollplanen 2026.", "c1", section="Beslut", doc_type="protokoll")
+    plan = make_plan("Hur röstade nämnden om internkontrollplanen 2026?")
+    assert not judge(plan, [chunk.text], _hits(chunk)).answerable
+    voted = make_chunk("Nämnden godkänner internkontrollplanen 2026. Votering begärs. Med 7 ja mot 4 nej bifalls "
+                       "förslaget.", "c2", section="Beslut", doc_type="protokoll")
+    assert judge(plan, [voted.text], _hits(voted)).answerable
+
+
+def test_a_fact_about_the_next_year_does_not_answer():
+    chunk = make_chunk("Resultatet per den 31 augusti uppgår till +136,2 mnkr.", "c1", date="2025-10-16",
+                       title="Delårsrapport 2 för Lomma kommun år 2025", kommun="Lomma")
+    assert not judge(make_plan("Hur stort var Lomma kommuns resultat per den 31 augusti 2024?"), [chunk.text],
+                     _hits(chunk)).answerable
+    assert judge(make_plan("Hur stort var Lomma kommuns resultat per den 31 augusti 2025?"), [chunk.text],
+                 _hits(chunk)).answerable
+
+
+def test_evidence_from_another_kommun_does_not_answer():
+    chunk = make_chunk("Nämnden godkänner redovisningen.", "c1", kommun="Kungsbacka", section="Beslut")
+    plan = make_plan("Vad beslutade socialnämnden i Lomma om redovisningen?")
+    assert not judge(plan, [chunk.text], _hits(chunk)).answerable
+
+
+def test_an_oral_report_item_holds_no_written_content():
+    """The held-back example: the documents hold only "muntlig information" about the investment plan."""
+    told = make_chunk("Ekonomichef Jennifer Hultberg informerade om investeringsplan 2024-2027.", "c1",
+                      title="Investeringsplan 2024-2027 – muntlig information", section="Ärendet")
+    plan = make_plan("Vilka investeringar ingår i investeringsplanen 2024–2027?")
+    assert not judge(plan, [told.text], _hits(told)).answerable
+    assert judge(make_plan("Vem informerade om investeringsplanen 2024–2027?"), [told.text], _hits(told)).answerable

@@ -1,0 +1,60 @@
+"""QuestionPlan: what a question asks and names, and the route it takes."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.plan import committee_stem, compare_parts, make_plan
+
+
+@pytest.mark.parametrize(("question", "route"), [
+    ("Vad gällde ärende SN/2023:00144?", "case"),
+    ("What was case KFN 2024:33 about?", "case"),
+    ("BUN 2024:117", "case"),
+    ("När och var sammanträdde socialnämnden den 14 februari 2023?", "meeting"),
+    ("Vem var ordförande vid kultur- och fritidsnämndens sammanträde i mars 2024?", "meeting"),
+    ("När justerades protokollet från kommunfullmäktiges sammanträde i juni 2022?", "meeting"),
+    ("Vilka ärenden behandlades på sammanträdet 2023-06-13?", "meeting"),
+    ("Hur stort var överskottet 2021 jämfört med 2022?", "compare"),
+    ("Hur många elever fanns i Lomma respektive Kungsbacka?", "compare"),
+    ("Vad beslutade nämnden om budgeten för simhallen?", "retrieve"),
+    ("Vilka investeringar ingår i investeringsplanen 2024–2027?", "retrieve"),
+    ("När ska projektet starta?", "retrieve"),
+])
+def test_route(question, route):
+    assert make_plan(question).route == route
+
+
+def test_what_a_meeting_question_names():
+    plan = make_plan("När och var sammanträdde arbetsmarknads- och socialnämnden den 26 februari 2019?")
+    assert plan.dates == ("2019-02-26",) and plan.years == (2019,)
+    assert plan.committees == ("arbetsmarknads- och socialnämnd",)
+    assert {"place", "time", "date"} <= plan.asks
+
+
+def test_a_year_inside_a_diarienummer_is_no_year_asked_about():
+    plan = make_plan("Vad gällde ärende SN/2023:00144?")
+    assert plan.diarienummer == ("SN/2023:144",) and plan.years == ()
+
+
+def test_month_without_day():
+    plan = make_plan("Vem var justerare i februari 2019?")
+    assert plan.months == ("2019-02",) and plan.dates == () and "role" in plan.asks
+
+
+def test_kommuner_in_place_position_only_in_order_of_mention():
+    assert make_plan("Hur stort överskott var det i Lomma jämfört med Kungsbacka?").kommuner == ("Lomma", "Kungsbacka")
+    # "Salem" as the last of a list of partners is not a kommun the question compares.
+    plan = make_plan("Har samordningsförbundet för Botkyrka, Huddinge och Salem haft några ärenden?")
+    assert compare_parts(plan) == () and plan.route == "retrieve"
+
+
+def test_compare_parts_are_the_years_but_not_a_planning_period():
+    assert compare_parts(make_plan("Hur förändrades andelen mellan 2021 och 2022?")) == ("2021", "2022")
+    assert compare_parts(make_plan("Vad innehåller investeringsplanen 2024-2027?")) == ()
+
+
+def test_committee_names_written_out():
+    assert make_plan("Vad beslutade Nämnden för Teknik om budgeten?").committees == ("nämnden för teknik",)
+    assert committee_stem("Kommunstyrelsens") == "kommunstyrelse"
+    assert committee_stem("Socialnämndens") == "socialnämnd"

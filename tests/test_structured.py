@@ -1,0 +1,182 @@
+"""Structured answers: a case (title, meetings, decision state) and a meeting (date, place, roles, justering)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chat import Assistant
+from assistant.settings import ChatSettings
+from conftest import make_chunk
+from tests.fakes import ListSearcher
+
+HEADER_2023 = ("Kallelse till möte för socialnämnden 2023\n\nTid: 2023-02-14, Kl: 18:00\n\n"
+               "Plats: Kommunhuset i Tumba, plan 2 Alytus\n\nOrdförande: Ing-Marie Viklund (L)\n\n"
+               "Sekreterare: Anneli Sjöberg")
+HEADER_2020 = ("2020-02-18\n\nSocialnämnden\n\nTid 2020-02-18, kl 18:00\n\nPlats Kommunhuset i Tumba plan 2 rum Alytus\n\n"
+               "Var vänlig och meddela sekreteraren om du inte kan närvara.\n\nNIKLAS GLADH\nordförande\n\n"
+               "ANNELI SJÖBERG\nsekreterare")
+COVER_2019 = ("Datum 2019-02-26\nTid 18:30–19:45\nPlats Myggdalen, plan 1\nBeslutande Se närvarolista\n"
+              "Justeringens plats\noch tid 2019-03-06, kl. 14:30\nParagrafer 1012–1020\nSekreterare\nLinda Grafström\n"
+              "Justerande\nDick Bengtson")
+PROPOSAL_144 = "Socialnämnden godkänner förvaltningens yttrande och överlämnar det till revisorerna."
+SUMMARY_144 = ("Revisorerna har granskat hur nämnderna arbetar med att få individer som uppbär ekonomiskt bistånd "
+               "till arbetsmarknadsinsatser.")
+DECISION_144 = "Socialnämnden godkänner yttrandet över revisionskrivelsen och överlämnar det till revisorerna."
+TITLE_144 = "Yttrande över revisionskrivelse om ekonomiskt bistånd"
+
+
+def _chunks(with_protocol: bool = False) -> list:
+    chunks = [
+        make_chunk(HEADER_2023, "h-2023", dnr=(), section="Kallelse", title=None, source_file="001_kallelse.txt"),
+        make_chunk(HEADER_2020, "h-2020", dnr=(), date="2020-02-18", section="Kallelse", title=None,
+                   source_file="000_kallelse.txt"),
+        make_chunk(COVER_2019, "p-2019", dnr=(), date="2019-02-26", kommun="Tyresö",
+                   committee="Arbetsmarknads- och socialnämnden", section="Protokoll", title=None,
+                   doc_type="protokollsutdrag", source_file="004_protokoll.txt"),
+        make_chunk(PROPOSAL_144, "k-144-beslut", dnr=("SN/2023:144",), date="2023-06-13", section="Förslag till beslut",
+                   title=TITLE_144, source_file="003_kallelse.txt"),
+        make_chunk(SUMMARY_144, "k-144-summary", dnr=("SN/2023:144",), date="2023-06-13", section="Sammanfattning",
+                   title=TITLE_144, source_file="003_kallelse.txt"),
+    ]
+    if with_protocol:
+        chunks.append(make_chunk(DECISION_144, "p-144-beslut", dnr=("SN/2023:144",), date="2023-06-13",
+                                 section="Beslut", paragraph="§ 61", title=TITLE_144, doc_type="protokoll",
+                                 source_file="005_protokoll.txt"))
+    return chunks
+
+
+def _ask(question: str, chunks: list | None = None):
+    assistant = Assistant(ListSearcher(chunks or _chunks()), None, ChatSettings(mode="extractive"))
+    answer = assistant.answer(question)
+    by_id = {h.chunk.chunk_id: h.chunk for h in answer.sources}
+    for citation in answer.citations:  # every quote is verbatim in a chunk the answer lists as a source
+        assert citation.quote in by_id[citation.chunk_id].text
+    return answer
+
+
+def test_case_answer_gives_title_meeting_and_says_only_the_proposal_is_held():
+    answer = _ask("Vad gällde ärende SN/2023:00144?")
+    assert answer.answered and answer.route == "case"
+    assert TITLE_144 in answer.text and "2023-06-13" in answer.text
+    assert SUMMARY_144 in answer.text and PROPOSAL_144 in answer.text
+    assert "protokollet med nämndens beslut finns inte i arkivet" in answer.text
+    assert {c.chunk_id for c in answer.citations} == {"k-144-beslut", "k-144-summary"}
+
+
+def test_case_answer_cites_the_protocol_decision_when_the_archive_holds_it():
+    answer = _ask("Vad gällde ärende SN 2023:144?", _chunks(with_protocol=True))
+    assert "Beslut (protokoll)" in answer.text and DECISION_144 in answer.text and "§ 61" in answer.text
+    assert "finns inte i arkivet" not in answer.text
+    assert "p-144-beslut" in {c.chunk_id for c in answer.citations}
+
+
+def test_case_not_in_the_archive_is_refused():
+    answer = _ask("Vad gällde ärende SN/2023:999?")
+    assert not answer.answered
+
+
+def test_when_and_where_a_meeting_was_held():
+    answer = _ask("När och var sammanträdde socialnämnden den 14 februari 2023?")
+    assert answer.answered and answer.route == "meeting"
+    assert "2023-02-14" in answer.text and "Kommunhuset i Tumba, plan 2 Alytus" in answer.text
+    assert {c.chunk_id for c in answer.citations} == {"h-2023"}
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("Vem var ordförande för socialnämnden 2023?", "Ing-Marie Viklund"),
+    ("Vem var ordförande vid socialnämndens sammanträde i februari 2020?", "Niklas Gladh"),  # "NIKLAS GLADH\nordförande"
+    ("Vem var justerare vid arbetsmarknads- och socialnämndens sammanträde 2019?", "Dick Bengtson"),
+    ("Vem var sekreterare vid arbetsmarknads- och socialnämndens sammanträde 2019?", "Linda Grafström"),
+])
+def test_roles_from_the_header_and_the_cover_block(question, name):
+    answer = _ask(question)
+    assert answer.answered and answer.route == "meeting" and name in answer.text
+
+
+def test_when_the_minutes_were_checked():
+    answer = _ask("När justerades protokollet från arbetsmarknads- och socialnämndens sammanträde i februari 2019?")
+    assert answer.answered and "2019-03-06" in answer.text
+    assert answer.citations[0].chunk_id == "p-2019"
+
+
+def test_several_meetings_become_parts():
+    answer = _ask("Vilka ordförande har socialnämnden i Botkyrka haft enligt kallelserna 2020 och 2023?")
+    assert answer.answered and [p.label[-10:] for p in answer.parts] == ["2020-02-18", "2023-02-14", "2023-06-13"]
+    assert "Niklas Gladh" in answer.parts[0].text and "Ing-Marie Viklund" in answer.parts[1].text
+    assert not answer.parts[2].answered  # that meeting's header is not in the archive: said, not guessed
+    assert all(f"[{c.number}]" in p.text for p in answer.parts for c in p.citations)
+
+
+def test_a_meeting_the_archive_lacks_is_refused():
+    answer = _ask("När och var sammanträdde byggnadsnämnden den 3 maj 2023?")
+    assert not answer.answered
+
+
+# --- on the real bundled corpus -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Vad gällde ärende SN/2023:00144?", ["Yttrande över revisionskrivelse", "2023-06-13"]),
+    ("När och var sammanträdde socialnämnden den 13 juni 2023?", ["2023-06-13", "Hans Stahles väg 5"]),
+    ("Vem var ordförande vid socialnämndens sammanträde 2016?", ["Mats Einarsson"]),
+    ("När justerades protokollet från arbetsmarknads- och socialnämndens sammanträde i februari 2019?", ["2019-03-06"]),
+])
+def test_structured_answers_on_the_bundled_corpus(chunks, question, expected):
+    """Real parsed chunks (word-overlap search): the fact is in the answer and every quote is verbatim."""
+    answer = _ask(question, list(chunks))
+    assert answer.answered and answer.route in ("case", "meeting")
+    assert all(e in answer.text for e in expected), answer.text
+
+
+@pytest.mark.slow
+def test_structured_answers_on_the_real_index(e5_searcher):
+    """The real Searcher (e5 + Chroma + BM25) over the bundled corpus, extractive mode."""
+    assistant = Assistant(e5_searcher, None, ChatSettings(mode="extractive"))
+    case = assistant.answer("Vad gällde ärende SN/2023:00144?")
+    assert case.answered and case.route == "case" and "SN/2023:144" in case.text
+    assert all("SN/2023:144" in c.diarienummer for c in case.citations)
+    meeting = assistant.answer("När och var sammanträdde socialnämnden den 14 februari 2023?")
+    assert meeting.answered and "Kommunhuset i Tumba" in meeting.text and "2023-02-14" in meeting.text
+    for answer in (case, meeting):
+        chunks = {h.chunk.chunk_id: h.chunk for h in answer.sources}
+        assert all(c.quote in chunks[c.chunk_id].text for c in answer.citations)
+
+
+KUNGSBACKA_COVER = ("Plats och tid för justering Digital justering\n\nSekreterare   Simon Nissen                  "
+                    "Paragrafer § 39–49\n\nOrdförande    Monica Neptun (L)\n\nProtokolljusterare Erik Lindqvist (M)")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Vilka paragrafer omfattar protokollet från nämnden för Tekniks sammanträde den 15 april 2025?", "§ 39–49"),
+    ("Who chaired the Teknik committee meeting on 15 April 2025?", "Monica Neptun (L)"),
+    ("Vem var sekreterare vid Tekniks sammanträde den 15 april 2025?", "Simon Nissen"),
+])
+def test_a_nämnd_named_as_written_in_the_archive_and_a_table_like_cover_block(question, expected):
+    cover = make_chunk(KUNGSBACKA_COVER, "tek-cover", dnr=(), date="2025-04-15", kommun="Kungsbacka",
+                       committee="Nämnden för Teknik", section="Dokumenthuvud", title=None, doc_type="protokoll",
+                       source_file="teknik_protokoll.md")
+    answer = _ask(question, [*_chunks(), cover])
+    assert answer.answered and answer.route == "meeting" and expected in answer.text, answer.text
+
+
+def test_committee_initials_and_written_names():
+    from assistant.meetings import committee_mentioned, initials
+
+    assert initials("Barn- och utbildningsnämnden") == "BUN" and initials("Kommunfullmäktige") == "KF"
+    assert committee_mentioned("Barn- och utbildningsnämnden", "Vem justerade BUN:s protokoll den 19 mars 2024?")
+    assert committee_mentioned("Nämnden för Vård & Omsorg", "Var hölls Vård & Omsorgs sammanträde?")
+    assert not committee_mentioned("Socialnämnden", "Var hölls Vård & Omsorgs sammanträde?")
+
+
+def test_a_compound_diarienummer_answers_for_its_last_part():
+    """Lomma writes "KS KF/2025:89" (a KF case prepared by KS); the question asks for "KF/2025:89"."""
+    decision = make_chunk("Kommunfullmäktige antar kretsloppsplanen att gälla från 2026-01-01.", "kf-89",
+                          dnr=("KS KF/2025:89",), date="2025-10-16", kommun="Lomma", committee="Kommunfullmäktige",
+                          section="Beslut", title="Kretsloppsplan", doc_type="protokoll", source_file="KF.txt")
+    answer = _ask("Vad gällde ärende KF/2025:89?", [*_chunks(), decision])
+    assert answer.answered and answer.route == "case" and "2026-01-01" in answer.text
+
+
+def test_an_english_meeting_question_gets_english_labels():
+    answer = _ask("Where and when did the social welfare committee (socialnämnden) meet on 14 February 2023?")
+    assert answer.answered and answer.language == "en"
+    assert "Place: Kommunhuset i Tumba, plan 2 Alytus" in answer.text and "Date and time: 2023-02-14" in answer.text
