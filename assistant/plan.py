@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from assistant.intent import question_intent
 from assistant.kommuner import KOMMUNER
 from corpus.metadata import find_diarienummer
+from corpus.paragraphs import find_paragraphs
 
 ROUTES = ("case", "meeting", "compare", "timeline", "retrieve")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -17,7 +18,6 @@ _MONTH_NAMES = "|".join(_MONTHS + _EN_MONTHS)
 _DAY_DATE = re.compile(rf"\b(\d{{1,2}}) ({_MONTH_NAMES}) (\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES}) (\d{{4}})\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_PARAGRAPH = re.compile(r"§\s?(\d{1,4})\b")
 _PERIOD = re.compile(r"\b(19|20)\d\d\s*[-–]\s*((19|20)\d\d|\d\d)\b")
 # "byggnadsnämnden", "kultur- och fritidsnämndens", "kommunfullmäktige", "kommunstyrelsen"
 _COMMITTEE = re.compile(
@@ -96,7 +96,7 @@ def make_plan(question: str, language: str = "sv") -> QuestionPlan:
         question=question, language=language, asks=asks, kommuner=_kommuner(question),
         committees=_committees(question), years=years, dates=dates, months=months,
         diarienummer=tuple(find_diarienummer(question)),
-        paragraphs=tuple(dict.fromkeys(f"§ {int(n)}" for n in _PARAGRAPH.findall(question))), route="retrieve",
+        paragraphs=tuple(find_paragraphs(question)), route="retrieve",
     )
     return _with_route(plan)
 

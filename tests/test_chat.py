@@ -22,7 +22,7 @@ GOOD_REPLY = "Socialnämnden redovisade ett överskott på 78,5 miljoner kronor 
 
 @pytest.fixture
 def chat_settings() -> ChatSettings:
-    return ChatSettings(min_relevance=0.8)
+    return ChatSettings(min_relevance=0.8, mode="llm")  # these tests are about the LLM path
 
 
 def _assistant(chunks, llm, settings, similarity=0.9):
@@ -166,13 +166,13 @@ def test_extractive_mode_never_loads_an_llm(chat_chunks):
 
 
 def test_unreachable_backend_falls_back_to_extractive_with_notice(chat_chunks):
-    settings = ChatSettings(backend="openai", base_url=None)
+    settings = ChatSettings(backend="openai", base_url=None, mode="llm")
     answer = Assistant(ListSearcher(chat_chunks), None, settings).answer(QUESTION)
     assert answer.answered and answer.mode == "extractive" and "NAMND_CHAT__BASE_URL" in answer.notice
 
 
 def test_unreachable_backend_raises_when_fallback_is_off(chat_chunks):
-    settings = ChatSettings(backend="openai", base_url=None, fallback_to_extractive=False)
+    settings = ChatSettings(backend="openai", base_url=None, fallback_to_extractive=False, mode="llm")
     with pytest.raises(LLMBackendError, match="NAMND_CHAT__BASE_URL"):
         Assistant(ListSearcher(chat_chunks), None, settings).answer(QUESTION)
 
@@ -257,7 +257,7 @@ def test_sources_carrying_the_named_paragraph_come_first(chat_chunks, chat_setti
 
 def test_llm_sees_only_prompt_chunks_sources(chat_chunks):
     llm = FakeChatModel(GOOD_REPLY)
-    answer = _assistant(chat_chunks, llm, ChatSettings(min_relevance=0.8, prompt_chunks=1)).answer(
+    answer = _assistant(chat_chunks, llm, ChatSettings(min_relevance=0.8, prompt_chunks=1, mode="llm")).answer(
         "Hur stort överskott och budget i balans hade socialnämnden 2022?")
     user = llm.history[0][1].content
     assert "[1] Dnr" in user and "[2] Dnr" not in user and len(answer.sources) > 1

@@ -94,7 +94,7 @@ class Actions:
         question = (text or "").strip()
         if not question:
             raise InputError("Skriv en fråga först.")
-        chosen = parse_mode(mode) or parse_mode(self.settings.chat.mode) or "llm"
+        chosen = parse_mode(mode) or parse_mode(self.settings.chat.mode) or "extractive"
         needs_llm = chosen == "llm" or self.settings.chat.condense_with_llm
         return AskRequest(question, web_filters(*filter_values), chosen, needs_llm)
 
