@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -27,6 +28,26 @@ from index.windows import WINDOW_FORMAT
 log = logging.getLogger(__name__)
 
 METHODS = ("hybrid", "dense", "keyword")
+
+
+# A series, a year and a number in any case and separator, looked up only among the archive's own numbers.
+_LOOSE_DNR = re.compile(r"(?<![\w/])([A-Za-zÅÄÖåäö]{2,5})[ /.-]?((?:19|20)\d\d)(?::|/|-(?=\d{3}))0*(\d{1,6})(?![\d:-])")
+
+
+def _loose_key(match: re.Match[str]) -> str:
+    return f"~{match.group(1).casefold()}/{match.group(2)}:{int(match.group(3))}"
+
+
+def loose_dnr_keys(canonical: str) -> tuple[str, ...]:
+    """Case-folded lookup keys of a canonical dnr: "KS KF/2023:324" -> ("~ks kf/2023:324", "~kf/2023:324").
+
+    A compound series ("KS KF") is also found by its last part, as users write "KF 2023:324".
+    """
+    series, _, rest = canonical.partition("/")
+    keys = [f"~{series.casefold()}/{rest}"]
+    if " " in series:
+        keys.append(f"~{series.split()[-1].casefold()}/{rest}")
+    return tuple(keys)
 
 
 @dataclass(slots=True)
@@ -54,6 +75,8 @@ class _Table:
         for i, chunk in enumerate(chunks):
             for dnr in chunk.diarienummer:
                 by_dnr.setdefault(dnr, []).append(i)
+                for key in loose_dnr_keys(dnr):
+                    by_dnr.setdefault(key, []).append(i)
             if chunk.paragraph:
                 by_paragraph.setdefault(normalize_paragraph(chunk.paragraph) or chunk.paragraph, []).append(i)
 
@@ -256,6 +279,9 @@ class Searcher:
         rows: list[int] = []
         for dnr in find_diarienummer(query):
             rows += table.by_dnr.get(dnr, [])
+        if not rows:  # "if 2025:343", "KF 2023:324" for "IF/2025:343", "KS KF/2023:324" held by the archive
+            for key in dict.fromkeys(_loose_key(m) for m in _LOOSE_DNR.finditer(query)):
+                rows += table.by_dnr.get(key, [])
         refs = iter_paragraphs(query)
         for paragraph in dict.fromkeys(p for ref in refs for p in ref.paragraphs):
             rows += table.by_paragraph.get(paragraph, [])

@@ -63,7 +63,7 @@ def gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_settings(gguf: Path) -> ChatSettings:
-    return ChatSettings(model_path=gguf, n_ctx=2048, temperature=0.0, max_tokens=80, min_relevance=0.0)
+    return ChatSettings(model_path=gguf, n_ctx=2048, temperature=0.0, max_tokens=80, min_relevance=0.0, mode="llm")
 
 
 @pytest.fixture(scope="session")

@@ -230,3 +230,11 @@ def test_e5_paraphrase_without_shared_words_finds_the_result(e5_searcher: Search
                               filters=SearchFilters(date_from="2023-01-01", date_to="2023-03-01"))
     assert any("överskott" in h.chunk.text for h in hits)
     assert all(h.dense_similarity is not None and 0 < h.dense_similarity <= 1.0001 for h in hits)
+
+
+def test_a_dnr_in_lower_case_or_by_the_last_part_of_a_compound_series_is_found_exactly() -> None:
+    from index.search import _LOOSE_DNR, _loose_key, loose_dnr_keys
+    assert loose_dnr_keys("KS KF/2023:324") == ("~ks kf/2023:324", "~kf/2023:324")
+    keys = {_loose_key(m) for m in _LOOSE_DNR.finditer("Vad gällde if 2025:00343 och KF 2023:324?")}
+    assert keys == {"~if/2025:343", "~kf/2023:324"}
+    assert not list(_LOOSE_DNR.finditer("den 2023-05-11 klockan 18:30"))  # a date is no dnr
