@@ -71,8 +71,8 @@ def _names(value: str) -> list[str]:
     return [m.group("name") for p in parts if (m := _NAME_VALUE.match(p.strip()))]
 
 
-def _label_values(lines: list[str], label: str, *, split: bool = False) -> Any:
-    """For each line with the label: the names on it, or on the next non-blank line when it has none.
+def _label_values(lines: list[str], label: str) -> tuple[list[list[str]], list[list[str]]]:
+    """For each line with the label: (names on its own line, names on the next non-blank line when it has none).
 
     Names on the label's own line come first: a label alone on a line may be the wrapped end of a
     role in a list ("Maj-Britt Rane-Andersson (S), 2:e vice" / "ordförande" / "Lars Blom (M)"), whose
@@ -94,7 +94,7 @@ def _label_values(lines: list[str], label: str, *, split: bool = False) -> Any:
             names = _names(following[0].strip()) if following else []
             if names:
                 next_line.append(names)
-    return (same_line, next_line) if split else same_line + next_line
+    return same_line, next_line
 
 
 _SIGNATURE_ROLES = {"ordförande": "chair", "sekreterare": "secretary", "nämndsekreterare": "secretary",
@@ -213,7 +213,8 @@ def find_people(text: str, doc_type: str = "protokoll") -> MeetingPeople:
     A kallelse names the chair and secretary but no justering or attendance, so only those two are read.
     """
     lines = text.split("\n")  # not splitlines(): form feeds must not count as lines
-    roles = {key: _label_values(lines, label) for key, label in _ROLE_LABELS.items()}
+    by_label = {key: _label_values(lines, label) for key, label in _ROLE_LABELS.items()}
+    roles = {key: same_line + next_line for key, (same_line, next_line) in by_label.items()}
     signed_by = _signatures(lines)
     chair = roles["chair"][0][0] if roles["chair"] else signed_by.get("chair")
     secretary = roles["secretary"][0][0] if roles["secretary"] else signed_by.get("secretary")
@@ -223,7 +224,7 @@ def find_people(text: str, doc_type: str = "protokoll") -> MeetingPeople:
     members, substitutes = _people_lists(text)
     # Who presided: the signature block ("Ordförande  Marie Nilsson") first, since a vice chair may
     # preside; then the member listed as "…(L), ordförande"; a label alone on a line above a name last.
-    signed, below = _label_values(lines, _ROLE_LABELS["chair"], split=True)
+    signed, below = by_label["chair"]
     listed = next((p.name for p in members if (p.role or "").casefold() == "ordförande"), None)
     chair = signed[0][0] if signed else listed or signed_by.get("chair") or (below[0][0] if below else None)
     return MeetingPeople(
