@@ -183,7 +183,37 @@ class KeywordIndex:
         tokens = self.tokenizer.tokenize(query)
         if not tokens:
             return []
-        scores = self.segments.scores(tokens)
+        return self._ranked(self.segments.scores(tokens), n, mask)
+
+    def search_expanded(self, query: str, expansion: Sequence[tuple[str, float]], weight: float, n: int,
+                        mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """`search` with weighted expansion tokens (index/expand.py) mixed in, RM3-style.
+
+        score = (1 - weight) * BM25(query) / |query| + weight * sum_t w_t * BM25(t), the weights w_t
+        summing to 1: `weight` is the share of the expansion in the query's total mass.
+        """
+        tokens = self.tokenizer.tokenize(query)
+        if not self._position or n <= 0 or not tokens:
+            return []
+        if not expansion or weight <= 0:
+            return self._ranked(self.segments.scores(tokens), n, mask)
+        scores = (1 - weight) / len(tokens) * self.segments.scores(tokens)
+        for token, w in expansion:
+            scores += weight * w * self.segments.scores([token])
+        return self._ranked(scores, n, mask)
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        """BM25 idf of each token over the live chunks (tokens no chunk has are left out)."""
+        n = self.segments.live_count()
+        out: dict[str, float] = {}
+        for token in dict.fromkeys(tokens):
+            df = sum(int(d[s.lookup[token]]) for s, d in zip(self.segments.segments, self.segments.df)
+                     if token in s.lookup)
+            if df:
+                out[token] = float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+        return out
+
+    def _ranked(self, scores: np.ndarray, n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         if len(scores) > n:

@@ -18,6 +18,7 @@ from index.cases import case_steps
 from index.catalog import Catalog
 from index.embed import Embedder, make_embedder
 from index.errors import IndexNotBuiltError
+from index.expand import WeightedTerms, feedback_terms, rocchio
 from index.fusion import reciprocal_rank_fusion
 from index.keyword import KeywordIndex, keyword_text
 from index.settings import IndexSettings
@@ -213,9 +214,10 @@ class Searcher:
         elif method == "keyword":
             ranked = [(cid, score, "keyword") for cid, score in keyword]
         else:
-            fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in keyword]], self.settings.rrf_k,
-                                           weights=(1.0, self.settings.keyword_weight))
-            fused = self._boost_summaries(table, fused)
+            fused = self._fuse(table, dense, keyword)
+            if self.settings.prf_docs > 0 and query_vector is not None:
+                dense, keyword = self._feedback(table, query, query_vector, fused, filters, mask, dense, keyword)
+                fused = self._fuse(table, dense, keyword)
             exact = self._exact(table, query, mask, fused)
             exact_ids = {cid for cid, _ in exact}
             ranked = [(cid, score, "exact") for cid, score in exact]
@@ -225,6 +227,42 @@ class Searcher:
             self._fill_similarity(hits, similarities, query_vector)
         return [Hit(table.chunks[table.by_id[cid]], score, source, rank, similarities.get(cid))
                 for rank, (cid, score, source) in enumerate(hits, start=1)]
+
+    def _fuse(self, table: _Table, dense: Sequence[tuple[str, float]],
+              keyword: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
+        fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in keyword]], self.settings.rrf_k,
+                                       weights=(1.0, self.settings.keyword_weight))
+        return self._boost_summaries(table, fused)
+
+    def _feedback(self, table: _Table, query: str, vector: list[float], fused: Sequence[tuple[str, float]],
+                  filters: SearchFilters | None, mask: np.ndarray | None, dense: list[tuple[str, float]],
+                  keyword: list[tuple[str, float]]) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """Second-pass dense and BM25 lists from the first pass's top chunks (index/expand.py)."""
+        s = self.settings
+        ids: list[str] = []
+        for cid, _ in fused:  # one chunk per repeated text, as the hits will show them
+            chunk = table.chunks[table.by_id[cid]]
+            group = chunk.duplicate_of if chunk.duplicate_of in table.by_id else cid
+            if group not in ids:
+                ids.append(group)
+            if len(ids) == s.prf_docs:
+                break
+        if not ids:
+            return dense, keyword
+        index = table.keyword
+        assert index is not None
+        if s.prf_terms > 0 and s.prf_weight > 0:
+            documents = [index.tokenizer.tokenize(keyword_text(table.chunks[table.by_id[c]])) for c in ids]
+            candidates = {t for tokens in documents for t in tokens}
+            terms = feedback_terms(index.tokenizer.tokenize(query), documents, index.idf(candidates), s.prf_terms)
+            keyword = self._bm25(table, query, s.candidates, mask, terms, s.prf_weight)
+        if s.rocchio_alpha > 0:
+            vectors = self._store.vectors(ids)
+            moved = rocchio(vector, [vectors[c] for c in ids if c in vectors], s.rocchio_alpha)
+            dense = self._dense(table, moved, s.candidates, filters)
+            if s.sentence_windows:
+                dense = self._windowed(table, moved, s.candidates, filters, dense)
+        return dense, keyword
 
     def _dense(self, table: _Table, vector: list[float], n: int,
                filters: SearchFilters | None) -> list[tuple[str, float]]:
@@ -254,7 +292,8 @@ class Searcher:
         return fused[:n]
 
     @staticmethod
-    def _bm25(table: _Table, query: str, n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:
+    def _bm25(table: _Table, query: str, n: int, mask: np.ndarray | None, expansion: WeightedTerms = (),
+              weight: float = 0.0) -> list[tuple[str, float]]:
         keyword, rows_of = table.keyword, table.keyword_rows
         assert keyword is not None and rows_of is not None
         keyword_mask = None
@@ -262,7 +301,9 @@ class Searcher:
             keyword_mask = np.zeros(len(keyword), dtype=bool)
             rows = rows_of[mask]
             keyword_mask[rows[rows >= 0]] = True
-        return [(cid, s) for cid, s in keyword.search(query, n, keyword_mask) if cid in table.by_id]
+        found = keyword.search_expanded(query, expansion, weight, n, keyword_mask) if expansion else \
+            keyword.search(query, n, keyword_mask)
+        return [(cid, s) for cid, s in found if cid in table.by_id]
 
     def _boost_summaries(self, table: _Table, fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """Raise decision and summary chunks by settings.summary_boost; equal scores keep the fused order."""

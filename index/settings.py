@@ -50,6 +50,21 @@ class IndexSettings(BaseModel):
         description="With sentence_windows: RRF weight of the whole-chunk dense list fused with the "
                     "window list (weight 1); 0 ranks dense hits by their best window alone.",
     )
+    prf_docs: int = Field(
+        0,
+        description="Pseudo-relevance feedback (hybrid search): the first-pass top N fused chunks are taken as "
+                    "relevant and the search is run again with their words (prf_terms) and vectors "
+                    "(rocchio_alpha) added; 0 turns it off (index/expand.py, docs/retrieval.md).",
+    )
+    prf_terms: int = Field(10, description="With prf_docs: expansion tokens added to the BM25 query (RM3-style).")
+    prf_weight: float = Field(
+        0.3, description="With prf_docs: share of the expansion tokens in the BM25 query's weight (0..1)."
+    )
+    rocchio_alpha: float = Field(
+        0.0,
+        description="With prf_docs: dense query = normalise(q + alpha x mean vector of the feedback chunks); "
+                    "0 keeps the dense list of the first pass.",
+    )
     embed_batch_size: int = Field(32, description="Passages per encoder call during ingest.")
     encoder_batch: int = Field(
         16, description="Token windows per forward pass of the e5 torch engine (sorted by length); the int8 "
