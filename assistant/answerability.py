@@ -48,6 +48,9 @@ _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 _NAME_EXEMPT = frozenset(w[:6] for w in """januari februari mars april maj juni juli augusti september oktober november
     december måndag tisdag onsdag torsdag fredag nämnden kommunfullmäktige kommunstyrelsen socialnämnden""".split())
 _KOMMUNER = frozenset(k.lower() for k in KOMMUNER)
+# Riksdag parties as the protocols abbreviate them after a name: "Hravn Forsne (M)".
+_PARTIES = {"socialdemokrat": "S", "moderat": "M", "sverigedemokrat": "SD", "centerpartie": "C",
+            "vänsterpartie": "V", "kristdemokrat": "KD", "liberal": "L", "miljöpartie": "MP"}
 MAX_MISSING_TOPIC = 0.6  # share of topic words (3 or more) absent from the quoted evidence; tuned on dev_tune
 
 
@@ -92,8 +95,12 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     missing_name = _missing_name(plan, hits)
     if missing_name:
         return Judgement(False, f"{missing_name!r} not in the evidence")
-    if plan.years and not _year_in_scope(plan.years, evidence, hits):
-        return Judgement(False, f"year {plan.years[0]} not in the evidence")
+    years = _undated_years(plan, hits)
+    if years and not _year_in_scope(years, evidence, hits):
+        return Judgement(False, f"year {years[0]} not in the evidence")
+    decider = _decider(plan)
+    if decider and not any(_same_committee(decider, h.chunk.meeting.committee) for h in hits):
+        return Judgement(False, f"no decision of {decider} in the evidence")
     for dnr in plan.diarienummer:
         if not any(dnr in h.chunk.diarienummer for h in hits) and dnr not in find_diarienummer(evidence):
             return Judgement(False, f"{dnr} not in the evidence")
@@ -145,10 +152,42 @@ def _year_in_scope(years: Sequence[int], evidence: str, hits: Sequence[Hit]) -> 
     return any(y in meeting_years | {m - 1 for m in meeting_years} for y in years)
 
 
+def _undated_years(plan: QuestionPlan, hits: Sequence[Hit]) -> tuple[int, ...]:
+    """The question's years less those of a month or day it names that a cited meeting was held in:
+    "i oktober 2023" is the meeting's date, answered by the October 2023 protocol whatever years its text writes.
+    """
+    held = {h.chunk.meeting.date or "" for h in hits}
+    met = {int(d[:4]) for d in plan.dates if d in held} | {int(m[:4]) for m in plan.months if any(
+        d.startswith(m) for d in held)}
+    return tuple(y for y in plan.years if y not in met)
+
+
+def _decider(plan: QuestionPlan) -> str | None:
+    """The nämnd the question says decided or proposed ("Vad beslutade kommunfullmäktige om …?"), as a stem."""
+    for committee in plan.committees:
+        if re.search(rf"\b(beslutade|beslöt|fattade|föreslog|fastställde|antog)\s+{re.escape(committee)}", plan.question,
+                     re.I):
+            return committee
+    return None
+
+
+def _same_committee(stem: str, committee: str | None) -> bool:
+    from assistant.plan import committee_stem
+
+    held = committee_stem(committee or "")
+    return bool(held) and (held.endswith(stem) or stem.endswith(held))
+
+
 def _span_years(match: re.Match[str]) -> str:
     """"2024-2027" -> "2024 2025 2026 2027": a period covers the years inside it."""
     first, last = int(match.group(1)), int(match.group(2))
     return " ".join(str(y) for y in range(first, last + 1)) if 0 < last - first <= 30 else match.group(0)
+
+
+def _party(word: str) -> str | None:
+    """'Miljöpartiets' -> 'MP', 'Socialdemokraterna' -> 'S'; None for any other word."""
+    lowered = word.lower()
+    return next((abbr for stem, abbr in _PARTIES.items() if lowered.startswith(stem)), None)
 
 
 def _missing_name(plan: QuestionPlan, hits: Sequence[Hit]) -> str | None:
@@ -160,6 +199,10 @@ def _missing_name(plan: QuestionPlan, hits: Sequence[Hit]) -> str | None:
     named = " ".join((*plan.kommuner, *plan.committees)).lower()
     text = " ".join(f"{h.chunk.item_title or ''} {h.chunk.meeting.committee or ''} {h.chunk.text}" for h in hits).lower()
     for word in words:
+        party = _party(word)
+        written = " ".join(f"{h.chunk.item_title} {h.chunk.text}" for h in hits)
+        if party and re.search(rf"\({party}\)|\b{party}\b", written):
+            continue  # "Miljöpartiets initiativärende" is "Initiativärende (MP)"
         forms = {word.lower(), word.lower().removesuffix("s")}  # "Tyresös" is Tyresö's
         if forms & (set(named.split()) | _KOMMUNER) or word.lower()[:6] in _NAME_EXEMPT or plan.language != "sv":
             continue

@@ -21,7 +21,7 @@ DECISION_BONUS = 0.5
 FEATURE_BONUS = 0.35  # the sentence holds what the question asks for: an amount, a date, a name ...
 _DECISION_VERB = re.compile(
     r"godkänn|överlämna|fastställ|antas|antar|uppdra|avslå|bevilja|anses|besvarad|tar del av|tagit del av"
-    r"|lägg(er|s) till handlingarna|föreslår|föreslås|återbetala", re.I)
+    r"|lägg(er|s) till handlingarna|föreslår|föreslås|återbetala|återremitter", re.I)
 NEAR_DUPLICATE = 0.7  # Jaccard overlap of content words above which two sentences say the same
 RANK_DECAY = 0.15  # a sentence from hit n loses 0.15 * (n - 1): retrieval order still counts
 LIST_CARRY = 0.8  # a list line with no query words inherits 80 % of its lead-in sentence's relevance

@@ -17,6 +17,8 @@ _EN_MONTHS = ("january february march april may june july august september octob
 _MONTH_NAMES = "|".join(_MONTHS + _EN_MONTHS)
 _DAY_DATE = re.compile(rf"\b(\d{{1,2}}) ({_MONTH_NAMES}) (\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES}) (\d{{4}})\b", re.I)
+# "novembersammanträdet 2024", "på decembermötet 2023": a month's meeting written as one word.
+_MONTH_MEETING = re.compile(rf"\b({'|'.join(_MONTHS)})(?:sammanträde\w*|möte\w*|nämnden)\s+(?:\w+\s+)?(\d{{4}})\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _PERIOD = re.compile(r"\b(19|20)\d\d\s*[-–]\s*((19|20)\d\d|\d\d)\b")
 # "byggnadsnämnden", "kultur- och fritidsnämndens", "kommunfullmäktige", "kommunstyrelsen"
@@ -122,6 +124,8 @@ def _asks(question: str) -> frozenset[str]:
         asks.add("place")
     if "role" in asks:
         asks.add("person")
+    if _MONTH_MEETING.search(question):
+        asks.add("meeting")
     if _TIME_ASK.search(question) and _MET.search(question):
         asks.add("time")
     if _PARAGRAPHS_ASK.search(question):
@@ -136,6 +140,7 @@ def _dates(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     days += ["-".join(m) for m in _ISO.findall(question)]
     rest = _DAY_DATE.sub(" ", question)
     months = [f"{year}-{_month_number(month):02d}" for month, year in _MONTH_YEAR.findall(rest)]
+    months += [f"{year}-{_month_number(month):02d}" for month, year in _MONTH_MEETING.findall(rest)]
     return tuple(dict.fromkeys(days)), tuple(dict.fromkeys(months))
 
 

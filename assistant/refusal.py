@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from assistant.kommuner import KOMMUNER
 from assistant.sentences import terms
 from corpus.metadata import find_diarienummer
-from corpus.paragraphs import find_paragraphs, same_paragraph
+from corpus.paragraphs import DECISION_SECTIONS, find_paragraphs, same_paragraph
 from corpus.types import Meeting
 from index.types import Hit
 
@@ -35,6 +35,7 @@ _SWEDISH_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b"
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _MEETING_WORD = re.compile(r"sammanträde|möte|meeting", re.I)
 _PLACE_BEFORE = re.compile(r"\b(i|för|från|inom|hos|in|of|for|at)\s+$")
+DECIDED_ABOUT_HITS = 3  # a nämnd the question names is its subject when one of the 3 best decisions writes it
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,7 @@ def out_of_scope(question: str, scope: CorpusScope, hits: Sequence[Hit]) -> str 
     if kommun:
         return kommun
     committee = _foreign_committee(question, scope)
-    if committee:
+    if committee and not _decided_about(committee, hits):
         return committee
     reference = _missing_reference(question, hits)
     if reference:
@@ -160,6 +161,14 @@ def _foreign_committee(question: str, scope: CorpusScope) -> str | None:
         if any(held.endswith(stem) or stem.endswith(held) for held in scope.committees):
             return None
     return named[0]
+
+
+def _decided_about(committee: str, hits: Sequence[Hit]) -> bool:
+    """Whether a decision among the best hits is about `committee` though another nämnd took it
+    ("tilläggsanslag till valnämnden" in fullmäktige's beslut): the nämnd is the subject, not the archive's scope.
+    """
+    stem = _stem(committee)
+    return any(h.chunk.section in DECISION_SECTIONS and stem in h.chunk.text.lower() for h in hits[:DECIDED_ABOUT_HITS])
 
 
 def _uncovered_year(question: str, scope: CorpusScope, hits: Sequence[Hit]) -> str | None:

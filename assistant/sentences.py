@@ -6,10 +6,13 @@ import re
 from dataclasses import dataclass
 
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit or quote;
-# lines are always boundaries (tables, headings and list items are one "sentence" each).
+# lines are boundaries (tables, headings and list items are one "sentence" each), except where a
+# hard-wrapped sentence continues on the next line (_logical_lines).
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”“(])")
 # Abbreviations whose dot is no sentence end: "t.ex. Botkyrka", "bl.a. SoL", "kl. 18".
 _ABBREVIATIONS = ("t.ex.", "bl.a.", "m.m.", "s.k.", "kl.", "nr.", "ca.", "dvs.", "resp.", "jfr.", "p.g.a.", "enl.")
+_WRAPPED = re.compile(r"[\w,)–-]\n$")  # a line ending mid-sentence (a word, a comma, a dash)
+_CONTINUES = re.compile(r"[ \t]*[a-zåäöéü]")  # …continued by a line opening in lower case
 _EDGE = " \t\r\n-*#•|>"  # markdown furniture trimmed off a span's edges
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -34,7 +37,7 @@ def sentence_spans(text: str) -> list[Span]:
     """Sentences of `text` as spans, in order; each span's text is a verbatim substring."""
     spans: list[Span] = []
     offset = 0
-    for line in text.splitlines(keepends=True):
+    for line in _logical_lines(text):
         pieces = _split_line(line)
         for start, end in pieces:
             span = _trim(text, offset + start, offset + end)
@@ -42,6 +45,21 @@ def sentence_spans(text: str) -> list[Span]:
                 spans.append(span)
         offset += len(line)
     return spans
+
+
+def _logical_lines(text: str) -> list[str]:
+    """Physical lines, a hard-wrapped sentence joined again: pdftotext and the Markdown exports break prose
+    at the page width ("… avslår initiativet då förfrågan är ställd till\nkommunstyrelsen och …"), so a line
+    that ends mid-sentence continues on a next line that opens in lower case. Tables, headings and list
+    items open in upper case or a digit and stay lines of their own.
+    """
+    out: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if out and _WRAPPED.search(out[-1]) and _CONTINUES.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
 
 
 def _split_line(line: str) -> list[tuple[int, int]]:

@@ -95,3 +95,43 @@ def test_an_oral_report_item_holds_no_written_content():
     plan = make_plan("Vilka investeringar ingår i investeringsplanen 2024–2027?")
     assert not judge(plan, [told.text], _hits(told)).answerable
     assert judge(make_plan("Vem informerade om investeringsplanen 2024–2027?"), [told.text], _hits(told)).answerable
+
+
+def test_a_party_named_in_words_is_its_abbreviation_in_the_protocol():
+    # ifo_2025-11-13_protokoll.md § 148, as written.
+    text = "Nämnden för Individ & Familjeomsorg avslår initiativet då förfrågan är ställd till\nkommunstyrelsen."
+    chunk = make_chunk(text, "c1", title="Initiativärende (MP) - Svar på förfrågan från nationella samordnare",
+                       committee="Nämnden för Individ & Familjeomsorg", section="Beslut")
+    plan = make_plan("Vad beslutade nämnden om Miljöpartiets initiativärende om nationella samordnare?")
+    assert judge(plan, [text], _hits(chunk)).answerable
+    other = make_chunk(text.replace("(MP)", "(KD)"), "c2", title="Initiativärende (KD) - Svar på förfrågan")
+    assert not judge(plan, [other.text], _hits(other)).answerable
+
+
+def test_a_year_named_with_a_month_is_the_meeting_date():
+    # BUN_2023-10-10.txt § 72: the decision writes only the year it takes effect.
+    text = "Att pausa intaget av förskoleklasser på Pilängskolan från och med\nhöstterminen 2024."
+    chunk = make_chunk(text, "c1", date="2023-10-10", title="Beslut om att pausa intaget av förskoleklasser",
+                       section="Beslut")
+    assert judge(make_plan("Vad beslutade nämnden om förskoleklasserna på Pilängskolan i oktober 2023?"),
+                 [text], _hits(chunk)).answerable
+    assert not judge(make_plan("Vad beslutade nämnden om förskoleklasserna på Pilängskolan i oktober 2022?"),
+                     [text], _hits(chunk)).answerable
+
+
+def test_a_decision_of_the_named_nämnd_must_be_among_the_evidence():
+    text = "Kommunstyrelsen beslutar att återremittera ärendet om energi- och klimatplanen."
+    chunk = make_chunk(text, "c1", committee="Kommunstyrelsen", section="Beslut", title="Energi- och klimatplan")
+    assert not judge(make_plan("Vad beslutade kommunfullmäktige om energi- och klimatplanen?"), [text],
+                     _hits(chunk)).answerable
+    assert judge(make_plan("Vad beslutade kommunstyrelsen om energi- och klimatplanen?"), [text],
+                 _hits(chunk)).answerable
+
+
+def test_a_month_meeting_written_as_one_word_must_be_in_the_archive():
+    text = "Nämnden för Teknik noterar informationen till protokollet."
+    chunk = make_chunk(text, "c1", date="2024-10-23", committee="Nämnden för Teknik", section="Beslut",
+                       title="Nämndbudget 2025")
+    plan = make_plan("Vad beslutade nämnden för Teknik om nämndbudget 2025 på novembersammanträdet 2024?")
+    assert plan.months == ("2024-11",)
+    assert not judge(plan, [text], _hits(chunk)).answerable

@@ -106,3 +106,22 @@ def test_follow_up_words_outweigh_the_carried_subject():
     text, _ = extractive_answer("Vilka anställdes för pengarna? (statsbidrag 2022 familjehemsplaceringar)",
                                 _hits([grant]), "sv", max_sentences=1)
     assert "2 familjebehandlare" in text
+
+
+def test_a_hard_wrapped_decision_is_quoted_whole():
+    # vo_2024-09-19_protokoll.md § 107 as written: the decision is wrapped at the page width.
+    text = ("Beslut\n\nNämnden för Vård & Omsorg återremitterar delårsrapport 2024 och ger\nförvaltningen i uppdrag att "
+            "samtliga nämndmål ska uppdateras med delårssiffror som\nför innevarande och tidigare år.\n\n"
+            "Sammanfattning av ärendet\n")
+    chunk = make_chunk(text, "c1", section="Beslut", title="Delårsrapport augusti 2024")
+    answer, citations = extractive_answer("Vad beslutade nämnden om delårsrapporten 2024?", _hits([chunk]), "sv")
+    assert "återremitterar delårsrapport 2024 och ger förvaltningen i uppdrag att samtliga nämndmål" in answer
+    assert all(c.quote in chunk.text for c in citations)
+
+
+def test_lines_opening_in_upper_case_stay_apart():
+    from assistant.sentences import sentence_spans
+
+    text = "Skattefinansierad verksamhet\n76 500\nVatten och avlopp\n350 000\n"
+    assert [text[s.start:s.end] for s in sentence_spans(text)] == [
+        "Skattefinansierad verksamhet", "76 500", "Vatten och avlopp", "350 000"]

@@ -81,3 +81,15 @@ def test_an_answer_must_share_a_topic_word_with_the_question():
     assert not addresses_question("Hur många elever gick i Tumba gymnasium 2022?", off_topic)
     assert addresses_question("Hur stort överskott hade socialnämnden 2022?", off_topic)
     assert addresses_question("Vilket diarienummer har ärendet?", "SN/2023:144 [1]")  # nothing topical asked
+
+
+def test_a_nämnd_a_held_decision_is_about_is_not_out_of_scope(scope):
+    from conftest import make_chunk
+
+    # KF-2024-03-14.txt § 33: fullmäktige grants valnämnden money; the archive holds no valnämnd documents.
+    text = "Att bevilja valnämnden ett tilläggsanslag om 760 000 kronor för 2024."
+    decided = [Hit(make_chunk(text, "c1", section="Beslut"), 1.0, "fused", 1, 0.9)]
+    question = "Hur stort tilläggsanslag fick valnämnden för folkomröstningen?"
+    assert out_of_scope(question, scope, decided) is None
+    background = [Hit(make_chunk(text, "c1", section="Ärendet"), 1.0, "fused", 1, 0.9)]
+    assert out_of_scope(question, scope, background) == "valnämnden"
