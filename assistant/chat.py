@@ -10,27 +10,23 @@ from typing import TYPE_CHECKING
 
 from assistant import prompts
 from assistant.archive import Archive
-from assistant.citations import (
-    DECISION_SECTIONS, Source, format_sources, ground_unmarked, looks_like_instruction,
-    number_hits, sanitize,
-)
+from assistant.citations import DECISION_SECTIONS
 from assistant.answerability import REQUIRED, judge
-from assistant.claims import check_claims
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
 from assistant.extractive import extractive_answer
 from assistant.glossary import swedish_view
 from assistant.intent import question_intent
 from assistant.question_language import question_language
-from assistant.llm import ChatModel, Message, make_chat_model
+from assistant.llm import ChatModel, make_chat_model
 from assistant.meetings import MeetingKey, meeting_keys
 from assistant.plan import QuestionPlan, make_plan
 from assistant.routes import add_quote, decision_note, routed_reply, searched
 from assistant.refusal import (
-    addresses_question,
     CorpusScope, best_similarity, has_exact_match, missing_topic_share, out_of_scope, term_coverage,
 )
 from assistant.settings import ChatSettings
+from assistant.summary import quoted_evidence, summary_messages, verify_summary
 from assistant.types import Answer, FinalEvent, SourcesEvent, StreamEvent, TokenEvent, Turn
 from corpus.metadata import find_diarienummer
 from corpus.paragraphs import find_paragraphs, normalize_paragraph
@@ -43,7 +39,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MODES = ("llm", "extractive")
 CLOSEST_SOURCES = 3  # sources shown with a refusal
-_MARKER = re.compile(r"\[\d+\]")
 
 
 class Assistant:
@@ -129,7 +124,7 @@ class Assistant:
         elif mode == "extractive":
             yield FinalEvent(self._extractive(base, query, hits, plan=plan, require=require))
         else:
-            yield from self._generate(base, question, query, hits)
+            yield from self._generate(base, query, hits, plan, require)
 
     def _truncate(self, question: str, language: str) -> tuple[str, str | None]:
         question = " ".join(question.split())
@@ -210,12 +205,17 @@ class Assistant:
         return replace(base, text=text, citations=citations, answered=True, mode="extractive", notice=notice,
                        sources=sources)
 
-    def _generate(self, base: Answer, question: str, query: str, hits: Sequence[Hit]) -> Iterator[StreamEvent]:
-        sources = self._prompt_sources(query, hits, base.language)
-        messages = build_messages(question, query, sources, base.language)
+    def _generate(self, base: Answer, query: str, hits: Sequence[Hit], plan: QuestionPlan,
+                  require: re.Pattern[str] | None) -> Iterator[StreamEvent]:
+        """The extractive answer, led by a short model answer over its quotes when every claim checks out."""
+        quotes = self._extractive(base, query, hits, plan=plan, require=require)
+        if not quotes.answered:
+            yield FinalEvent(replace(quotes, mode="llm"))
+            return
+        evidence = quoted_evidence(quotes.text, hits)
         pieces: list[str] = []
         try:
-            for token in self.llm.stream(messages):
+            for token in self.llm.stream(summary_messages(query, evidence, base.language)):
                 pieces.append(token)
                 yield TokenEvent(token)
         except LLMBackendError as exc:
@@ -223,75 +223,15 @@ class Assistant:
                 raise
             log.error("%s", exc)
             notice = prompts.BACKEND_FAILED[base.language].format(error=str(exc))
-            yield FinalEvent(self._extractive(base, query, hits, notice))
+            yield FinalEvent(replace(quotes, notice=" ".join(n for n in (quotes.notice, notice) if n)))
             return
-        final = check_answer(base, "".join(pieces), sources)
-        if final.answered and not has_content(final.text):
-            # A bare "[1]" from the small model says nothing: quote the evidence instead.
-            log.info("LLM answer without content %r; answering extractively", final.text)
-            final = self._extractive(base, query, hits, prompts.EMPTY_LLM_ANSWER[base.language])
-        yield FinalEvent(final)
-
-    def _prompt_sources(self, query: str, hits: Sequence[Hit], language: str) -> list[Source]:
-        """The LLM's sources, each excerpt led by the sentence that extractive scoring picked from it.
-
-        The intent-aware extractive scorer finds the amount, date or decision point far better than
-        plain word overlap, and a 1.5B model answers best when that sentence comes first.
-        """
-        limit = self.settings.prompt_chunks
-        sources = number_hits(hits[:limit], query, self.settings.source_chars)
-        _, picked = extractive_answer(query, hits, language, self.settings.extractive_sentences, max_chunks=limit)
-        quotes = {c.number: c.quote for c in picked if not looks_like_instruction(c.quote)}
-        return [replace(s, excerpt=lead_with(quotes.get(s.number), s.excerpt)) for s in sources]
-
-
-def build_messages(question: str, query: str, sources: Sequence[Source], language: str) -> list[Message]:
-    """System rules first (constant, so llama.cpp caches them), then sources and question."""
-    # The LLM sees the standalone query when condensing changed the question ("och året innan?").
-    asked = question if query.startswith(question) or query == question else f"{query} ({question})"
-    user = prompts.USER_BY_LANGUAGE[language].format(sources=format_sources(sources), question=asked)
-    return [Message("system", prompts.SYSTEM_BY_LANGUAGE[language]), Message("user", user)]
-
-
-def check_answer(base: Answer, raw: str, sources: Sequence[Source]) -> Answer:
-    """The generated text with verified citations; a refusal or an ungrounded answer is answered=False."""
-    raw = raw.strip()
-    closest = tuple(s.hit for s in sources[:CLOSEST_SOURCES])
-    if _is_refusal(re.split(r"(?<=[.!?])\s", raw, maxsplit=1)[0]):
-        # "Det finns ingen information om detta [1]." is a refusal even with a marker; a later
-        # "… orsaken framgår inte." after a cited fact is not.
-        return replace(base, text=prompts.NO_EVIDENCE[base.language], sources=closest)
-    if not _MARKER.search(raw) and not _is_refusal(raw):
-        raw = ground_unmarked(raw, sources)
-    # Claim by claim: a number, date or name its cited source lacks is replaced by the source's sentence.
-    checked = check_claims(raw, sources)
-    text, citations = checked.text, checked.citations
-    if checked.replaced or checked.dropped:
-        log.info("LLM claims replaced %d, dropped %d: %r", checked.replaced, checked.dropped, raw[:200])
-    if not citations:
-        if _is_refusal(raw):
-            return replace(base, text=prompts.NO_EVIDENCE[base.language], sources=closest)
-        log.info("Ungrounded LLM answer withheld: %r", raw[:200])
-        return replace(base, text=prompts.UNGROUNDED[base.language], sources=closest)
-    if not addresses_question(base.search_query, " ".join([text, *(c.quote for c in citations)])):
-        log.info("Off-topic LLM answer withheld: %r", text[:200])
-        return replace(base, text=prompts.NO_EVIDENCE[base.language], sources=closest)
-    return replace(base, text=text, citations=citations, answered=True)
-
-
-def lead_with(quote: str | None, excerpt: str) -> str:
-    """`excerpt` with `quote` in front, unless the excerpt already holds it."""
-    if not quote:
-        return excerpt
-    quote = sanitize(" ".join(quote.split()))
-    if quote in " ".join(excerpt.split()):
-        return excerpt
-    return f"{quote} … {excerpt}" if excerpt else quote
-
-
-def has_content(text: str) -> bool:
-    """Whether an answer says something beyond its [n] markers (at least two words)."""
-    return len(re.findall(r"[^\W\d_]{2,}", _MARKER.sub(" ", text))) >= 2
+        summary = verify_summary("".join(pieces), evidence)
+        if summary.text is None:
+            log.info("LLM summary withheld (%s): %r", summary.reason, "".join(pieces)[:200])
+            notice = prompts.EMPTY_LLM_ANSWER[base.language]
+            yield FinalEvent(replace(quotes, notice=" ".join(n for n in (quotes.notice, notice) if n)))
+            return
+        yield FinalEvent(replace(quotes, text=f"{summary.text}\n\n{quotes.text}", mode="llm"))
 
 
 def _carries_reference(query: str, hit: Hit) -> bool:
@@ -301,12 +241,6 @@ def _carries_reference(query: str, hit: Hit) -> bool:
         return True
     paragraph = normalize_paragraph(chunk.paragraph)
     return paragraph is not None and paragraph in find_paragraphs(query)
-
-
-def _is_refusal(text: str) -> bool:
-    lowered = text.lower()
-    phrases = [p.lower().rstrip(".") for p in prompts.CANNOT_ANSWER_BY_LANGUAGE.values()]
-    return any(p in lowered for p in [*phrases, *prompts.NO_INFORMATION])
 
 
 def _meetings(archive: Archive) -> list[Meeting]:

@@ -468,3 +468,13 @@ def test_a_comparison_answer_shows_its_parts_as_a_table(chat_chunks: list) -> No
     table = html[html.index('<table class="answer-parts">'):]
     assert '<th scope="row">2022</th>' in table and 'href="#kalla-0-1"' in table
     assert '<th scope="row">2021</th><td><span class="missing">Handlingarna säger inget om detta.' in table
+
+
+@pytest.mark.parametrize(("backend", "waits"), [("local", True), ("local-batched", False), ("ollama", False)])
+def test_only_the_single_in_process_model_makes_users_wait_in_turn(actions: Actions, backend: str,
+                                                                   waits: bool) -> None:
+    from dataclasses import replace as copy
+
+    settings = actions.settings.model_copy(update={"chat": actions.settings.chat.model_copy(update={"backend": backend})})
+    ask = copy(actions, settings=settings).read_question("Verksamhetsberättelse 2018?", "AI-svar", *NO_FILTERS)
+    assert ask.mode == "llm" and ask.needs_llm is waits

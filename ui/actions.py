@@ -42,7 +42,7 @@ class AskRequest:
     question: str
     filters: SearchFilters
     mode: Mode
-    needs_llm: bool  # waits for the one in-process model
+    needs_llm: bool  # waits for the one in-process model (backend 'local')
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,10 @@ class Actions:
         if not question:
             raise InputError("Skriv en fråga först.")
         chosen = parse_mode(mode) or parse_mode(self.settings.chat.mode) or "extractive"
-        needs_llm = chosen == "llm" or self.settings.chat.condense_with_llm
+        # The in-process llama.cpp context is not thread-safe: one user at a time, except with the batched
+        # backend, whose one worker thread interleaves up to n_parallel questions (docs/performance.md).
+        needs_llm = (chosen == "llm" or self.settings.chat.condense_with_llm) and \
+            self.settings.chat.backend == "local"
         return AskRequest(question, web_filters(*filter_values), chosen, needs_llm)
 
     def open_item(self, chunk_id: str) -> str:

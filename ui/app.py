@@ -321,7 +321,9 @@ def launch(app: gr.Blocks, settings: Settings, host: str | None = None, port: in
     """Start the server; a login is required whenever `host` is not a loopback address."""
     host = host or settings.ui.host
     auth = login_for(settings.ui, host)
-    app.queue(default_concurrency_limit=2)
+    chat = settings.chat
+    # Two chats at once; with the batched LLM backend as many as it interleaves (its n_parallel sequences).
+    app.queue(default_concurrency_limit=max(2, chat.n_parallel) if chat.backend == "local-batched" else 2)
     app.launch(
         server_name=host,
         server_port=port or settings.ui.port,
