@@ -184,7 +184,7 @@ def _span_years(match: re.Match[str]) -> str:
     return " ".join(str(y) for y in range(first, last + 1)) if 0 < last - first <= 30 else match.group(0)
 
 
-def _party(word: str) -> str | None:
+def party_abbreviation(word: str) -> str | None:
     """'Miljöpartiets' -> 'MP', 'Socialdemokraterna' -> 'S'; None for any other word."""
     lowered = word.lower()
     return next((abbr for stem, abbr in _PARTIES.items() if lowered.startswith(stem)), None)
@@ -199,7 +199,7 @@ def _missing_name(plan: QuestionPlan, hits: Sequence[Hit]) -> str | None:
     named = " ".join((*plan.kommuner, *plan.committees)).lower()
     text = " ".join(f"{h.chunk.item_title or ''} {h.chunk.meeting.committee or ''} {h.chunk.text}" for h in hits).lower()
     for word in words:
-        party = _party(word)
+        party = party_abbreviation(word)
         written = " ".join(f"{h.chunk.item_title} {h.chunk.text}" for h in hits)
         if party and re.search(rf"\({party}\)|\b{party}\b", written):
             continue  # "Miljöpartiets initiativärende" is "Initiativärende (MP)"

@@ -21,6 +21,7 @@ from assistant.question_language import question_language
 from assistant.llm import ChatModel, make_chat_model
 from assistant.meetings import MeetingKey, meeting_keys
 from assistant.plan import QuestionPlan, make_plan
+from assistant.procedure import procedure_reply
 from assistant.routes import add_quote, decision_note, routed_reply, searched
 from assistant.refusal import (
     CorpusScope, best_similarity, has_exact_match, missing_topic_share, out_of_scope, term_coverage,
@@ -117,6 +118,11 @@ class Assistant:
         yield SourcesEvent(tuple(hits), query)
         base = Answer("", (), language, False, mode, tuple(hits), query, notice)
         refusal, require = self._refusal(question, query, hits, language), None
+        procedure = procedure_reply(plan, hits, self.searcher, language) if refusal is None else None
+        if procedure is not None:  # "Vem yrkade …?", "Hur röstade …?": the ärende's own yrkanden and votering
+            yield FinalEvent(replace(base, text=procedure.text, citations=procedure.citations, answered=True,
+                                     sources=procedure.hits, mode=mode))
+            return
         if refusal is None:
             refusal, require = self._unanswerable(plan, query, hits, filters)
         if refusal is not None:

@@ -13,6 +13,10 @@ _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”“(])")
 _ABBREVIATIONS = ("t.ex.", "bl.a.", "m.m.", "s.k.", "kl.", "nr.", "ca.", "dvs.", "resp.", "jfr.", "p.g.a.", "enl.")
 _WRAPPED = re.compile(r"[\w,)–-]\n$")  # a line ending mid-sentence (a word, a comma, a dash)
 _CONTINUES = re.compile(r"[ \t]*[a-zåäöéü]")  # …continued by a line opening in lower case
+# …or by a name or a capitalised word after a full-width prose line ("… återremittera ärendet med Per\nBengtssons
+# med fleras motivering …"): a line that long is a wrapped sentence, not a heading or a table row.
+WRAP_WIDTH = 75
+_TABLE_GAP = re.compile(r" {3,}|\t")
 _EDGE = " \t\r\n-*#•|>"  # markdown furniture trimmed off a span's edges
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -55,11 +59,18 @@ def _logical_lines(text: str) -> list[str]:
     """
     out: list[str] = []
     for line in text.splitlines(keepends=True):
-        if out and _WRAPPED.search(out[-1]) and _CONTINUES.match(line):
+        if out and _WRAPPED.search(out[-1]) and (_CONTINUES.match(line) or _wrapped_prose(out[-1], line)):
             out[-1] += line
         else:
             out.append(line)
     return out
+
+
+def _wrapped_prose(previous: str, line: str) -> bool:
+    """Whether `line` (opening in upper case) continues the full-width prose line `previous`."""
+    last = previous.rsplit("\n", 2)[-2] if previous.count("\n") > 1 else previous
+    return (len(last.strip()) >= WRAP_WIDTH and not _TABLE_GAP.search(last.strip())
+            and bool(line.strip()) and line.lstrip()[:1].isupper())
 
 
 def _split_line(line: str) -> list[tuple[int, int]]:

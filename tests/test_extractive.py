@@ -125,3 +125,14 @@ def test_lines_opening_in_upper_case_stay_apart():
     text = "Skattefinansierad verksamhet\n76 500\nVatten och avlopp\n350 000\n"
     assert [text[s.start:s.end] for s in sentence_spans(text)] == [
         "Skattefinansierad verksamhet", "76 500", "Vatten och avlopp", "350 000"]
+
+
+def test_a_full_width_line_continues_on_a_line_opening_with_a_name():
+    from assistant.sentences import sentence_spans
+
+    # BUN_2023-10-10.txt § 72 as written.
+    text = ("Jäv\nMed anledning av jäv har ordförande Fredrik Karström (M), 1:e vice ordförande Lena Wahlgren (M),\n"
+            "Marcus Magnusson (M) och Denise Rydblom (C) inte deltagit i ärendets handläggning.\nBeslut\n")
+    spans = [text[s.start:s.end] for s in sentence_spans(text)]
+    assert spans[0] == "Jäv" and spans[-1] == "Beslut"
+    assert spans[1].startswith("Med anledning") and spans[1].endswith("handläggning.")

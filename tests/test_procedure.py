@@ -1,0 +1,63 @@
+"""Procedure answers: yrkanden, votering and jäv quoted from the whole ärende of the best hits."""
+
+from __future__ import annotations
+
+from assistant.plan import make_plan
+from assistant.procedure import procedure_kind, procedure_reply
+from conftest import make_chunk
+from fakes import ListSearcher
+from index.types import Hit
+
+TITLE = "Beslut om fastställande av budget för år 2024"
+# KF-2023-10-26.txt § 102, as written (two voteringar of one ärende, a yrkande).
+DECISION = "Beslut:\nKommunfullmäktige beslutar att skattesatsen för år 2024 fastställs till 19,64 procent.\n"
+MOTIONS = ("Yrkanden\nPer Bengtsson (S) yrkar att skattesatsen ska höjas med 0,25 procentenheter till 19,89\nprocent.\n"
+           "Oscar Sedira (SD) yrkar att 3 mnkr ska investeras i övervakningskameror.\n")
+VOTES = ("Ordföranden ställer proposition på frågan om bifall respektive avslag på Per Bengtssons yrkande om\n"
+         "att socialnämndens budget ska utökas med 4 mnkr för att Lomma kommun ska bli en attraktiv\n"
+         "arbetsgivare, vartefter ordföranden finner att kommunfullmäktige avslår detsamma.\n\n"
+         "Votering utfaller enligt följande, vilket närmare framgår av till protokollet bifogad voteringslista.\n\n"
+         "Ja 35, Nej 10.\n\n"
+         "Ordföranden förklarar att kommunfullmäktige därmed beslutat avslå Per Bengtssons yrkande.\n\n"
+         "Ordföranden ställer proposition på frågan om bifall respektive avslag på Oscar Sediras yrkande om\n"
+         "att 3 mnkr ska investeras i övervakningskameror, vartefter ordföranden finner att fullmäktige avslår.\n\n"
+         "Ja 38, Nej 5, 2 avstod.\n")
+
+
+def _archive():
+    chunks = [make_chunk(text, cid, section=section, title=TITLE, committee="Kommunfullmäktige", kommun="Lomma",
+                         dnr=("KF/2023:109",), date="2023-10-26")
+              for text, cid, section in ((DECISION, "d", "Beslut"), (MOTIONS, "m", "Yrkanden"),
+                                         (VOTES, "v", "Beslutsgång"))]
+    return ListSearcher(chunks), chunks
+
+
+def test_kinds_of_procedure_questions():
+    assert procedure_kind(make_plan("Vem yrkade på det?")) == "motion"
+    assert procedure_kind(make_plan("Hur röstade nämnden om det?")) == "vote"
+    assert procedure_kind(make_plan("Vilka ledamöter deltog inte i beslutet, och varför?")) == "jäv"
+    assert procedure_kind(make_plan("Hur mycket ville Sverigedemokraterna investera i kameror?")) == "motion"
+    assert procedure_kind(make_plan("Vad beslutade fullmäktige om skattesatsen?")) is None
+
+
+def test_the_votering_asked_about_is_quoted_from_another_chunk_of_the_ärende():
+    archive, chunks = _archive()
+    hits = [Hit(chunks[0], 1.0, "fused", 1, 0.9)]  # retrieval found only the decision
+    plan = make_plan("Hur röstade fullmäktige om Per Bengtssons yrkande att utöka socialnämndens budget med 4 mnkr?")
+    reply = procedure_reply(plan, hits, archive, "sv")
+    assert reply is not None and "Ja 35, Nej 10." in reply.text and "Ja 38" not in reply.text
+    assert all(c.quote in chunks[2].text for c in reply.citations)
+
+
+def test_the_named_partys_yrkande_is_quoted():
+    archive, chunks = _archive()
+    hits = [Hit(chunks[0], 1.0, "fused", 1, 0.9)]
+    reply = procedure_reply(make_plan("Vad föreslog Socialdemokraterna om skattesatsen i stället?"), hits, archive, "sv")
+    assert reply is not None and "19,89" in reply.text and "(SD)" not in reply.text
+
+
+def test_no_procedure_of_the_kind_gives_no_reply():
+    archive, chunks = _archive()
+    hits = [Hit(chunks[0], 1.0, "fused", 1, 0.9)]
+    assert procedure_reply(make_plan("Vilka ledamöter var jäviga i budgetärendet?"), hits, archive, "sv") is None
+    assert procedure_reply(make_plan("Vad beslutade fullmäktige om skattesatsen?"), hits, archive, "sv") is None
