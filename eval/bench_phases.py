@@ -130,38 +130,118 @@ def phase_build(args: dict[str, Any]) -> dict[str, Any]:
             "peak_rss_mb": peak_rss_mb()}
 
 
+def rss_mb() -> float | None:
+    """Resident set size of this process now, in MB (None off Linux)."""
+    status = Path("/proc/self/status")
+    if not status.exists():
+        return None
+    line = next((l for l in status.read_text().splitlines() if l.startswith("VmRSS")), None)
+    return round(int(line.split()[1]) / 1024, 1) if line else None
+
+
+def _timed(samples: list[float], call: Callable[[], Any]) -> Any:
+    began = time.perf_counter()
+    out = call()
+    samples.append((time.perf_counter() - began) * 1000)
+    return out
+
+
+def dir_size_mb(path: Path) -> float:
+    """Bytes of every file under `path` (the index on disk: catalog, Chroma, BM25), in MB."""
+    return round(sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 1024 ** 2, 1)
+
+
+def phase_derive(args: dict[str, Any]) -> dict[str, Any]:
+    """Grow the scaled index at data_dir to `target` chunks from the source indexes (eval/scaled_index.py)."""
+    from eval.scaled_index import grow, load_sources
+
+    index = Path(args["data_dir"]) / "index"
+    load_start = [round(x, 2) for x in os.getloadavg()]
+    cpu_began = time.process_time()
+    sources = load_sources([Path(p) for p in args["sources"]])
+    report = grow(index, sources, int(args["target"]))
+    out = {**report.as_dict(), "build_s": round(report.seconds, 2), "build_timings": report.as_dict()["timings"],
+           "cpu_s": round(time.process_time() - cpu_began, 1), "source_chunks": sources.chunks_per_variant,
+           "disk_mb": dir_size_mb(index), "peak_rss_mb": peak_rss_mb(), "load_avg_start": load_start,
+           "load_avg_end": [round(x, 2) for x in os.getloadavg()], "rejected": 0, "reingest_s": None,
+           "reingest_embedded": 0}
+    (Path(args["data_dir"]) / "build.json").write_text(json.dumps(out), encoding="utf-8")
+    return out
+
+
 def phase_search(args: dict[str, Any]) -> dict[str, Any]:
-    """p50/p95 of Searcher.search per method over QUERIES, model warm, after one warm-up round."""
+    """p50/p95 of Searcher.search per method over QUERIES, model warm, after one warm-up round.
+
+    Then the index's own share with query vectors computed up front: each method, and the parts of a
+    hybrid search (Chroma HNSW, BM25, the rest: fusion, exact lookup, collapse, hits, similarities).
+    `open_s`/`rss_open_mb`: a fresh process opening the index (catalog table, BM25 segments, Chroma).
+    """
+    load_start = [round(x, 2) for x in os.getloadavg()]
     settings = _settings(args)
+    began = time.perf_counter()
     searcher = Searcher.from_settings(settings.index)
+    chunks = len(searcher)  # the first refresh(): chunk table and BM25 loaded
+    open_s = time.perf_counter() - began
+    rss_open = rss_mb()
     queries = list(QUERIES)[: args.get("queries", len(QUERIES))]
+    repeats = args.get("repeats", 2)
     for method in ("hybrid", "dense", "keyword"):
         for query in queries[:3]:
             searcher.search(query, method=method)
-    timed = {m: [] for m in ("hybrid", "dense", "keyword")}
-    for _ in range(args.get("repeats", 2)):
+    timed: dict[str, list[float]] = {m: [] for m in ("hybrid", "dense", "keyword")}
+    for _ in range(repeats):
         for query in queries:
             for method, samples in timed.items():
-                began = time.perf_counter()
-                searcher.search(query, method=method)
-                samples.append((time.perf_counter() - began) * 1000)
-    embed_ms = []
+                _timed(samples, lambda: searcher.search(query, method=method))
+    embed_ms: list[float] = []
     for query in queries:
-        began = time.perf_counter()
-        searcher.embedder.embed_query(query)
-        embed_ms.append((time.perf_counter() - began) * 1000)
+        _timed(embed_ms, lambda: searcher.embedder.embed_query(query))
     # The index's own share: the same searches with query vectors computed beforehand, so a
     # busy encoder (or a slow one) does not hide what Chroma, BM25 and fusion cost at this N.
     searcher.embedder = CachedQueries(searcher.embedder, queries)
-    index_only = {m: [] for m in ("hybrid", "dense")}
-    for query in queries * args.get("repeats", 2):
+    index_only: dict[str, list[float]] = {m: [] for m in ("hybrid", "dense", "keyword")}
+    parts: dict[str, list[float]] = {p: [] for p in ("chroma_hnsw", "bm25", "rest", "similarity_fetch")}
+    store, table = getattr(searcher, "_store", None), searcher.refresh()
+    n = settings.index.candidates
+    profiler = None
+    if args.get("profile"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+    for query in queries * repeats:
         for method, samples in index_only.items():
-            began = time.perf_counter()
-            searcher.search(query, method=method)
-            samples.append((time.perf_counter() - began) * 1000)
-    return {"chunks": len(searcher), **{m: percentiles(s) for m, s in timed.items()},
-            "embed_query": percentiles(embed_ms),
-            "index_only": {m: percentiles(s) for m, s in index_only.items()}, "peak_rss_mb": peak_rss_mb()}
+            if profiler is not None and method == "hybrid":
+                profiler.enable()
+            hits = _timed(samples, lambda: searcher.search(query, method=method))
+            if profiler is not None and method == "hybrid":
+                profiler.disable()
+        vector = searcher.embedder.embed_query(query)
+        if store is not None and table.keyword is not None:
+            _timed(parts["chroma_hnsw"], lambda: store.query(vector, n, None))
+            found = _timed(parts["bm25"], lambda: table.keyword.search(query, n))
+            parts["rest"].append(index_only["hybrid"][-1] - parts["chroma_hnsw"][-1] - parts["bm25"][-1])
+            ids = [cid for cid, _ in found[:10]] or [h.chunk.chunk_id for h in hits[:10]]
+            if ids:
+                _timed(parts["similarity_fetch"], lambda: store.vectors(ids))
+    out = {"chunks": chunks, **{m: percentiles(s) for m, s in timed.items()},
+           "embed_query": percentiles(embed_ms),
+           "index_only": {m: percentiles(s) for m, s in index_only.items()},
+           "index_parts": {p: percentiles(s) for p, s in parts.items() if s},
+           "open_s": round(open_s, 2), "rss_open_mb": rss_open, "rss_end_mb": rss_mb(),
+           "peak_rss_mb": peak_rss_mb(), "load_avg_start": load_start,
+           "load_avg_end": [round(x, 2) for x in os.getloadavg()]}
+    if profiler is not None:
+        out["profile_hybrid"] = _top_functions(profiler, 15)
+    return out
+
+
+def _top_functions(profiler: Any, n: int) -> list[str]:
+    """The n functions with the most cumulative time, as 'cumulative ms  calls  file:line(function)'."""
+    import pstats
+
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    rows = sorted(stats.items(), key=lambda kv: -kv[1][3])[:n]
+    return [f"{1000 * ct:9.1f} ms {nc:7d}  {Path(f).name}:{line}({fn})" for (f, line, fn), (_, nc, _, ct, _) in rows]
 
 
 class CachedQueries:
@@ -260,7 +340,7 @@ def _phase_encoders(args: dict[str, Any]) -> dict[str, Any]:
 
 
 PHASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "ingest": phase_ingest, "build": phase_build, "search": phase_search, "answer": phase_answer,
+    "ingest": phase_ingest, "build": phase_build, "derive": phase_derive, "search": phase_search, "answer": phase_answer,
     "encoders": _phase_encoders,
 }
 

@@ -160,8 +160,9 @@ class Catalog:
     def chunks(self, ids: Sequence[str] | None = None) -> list[Chunk]:
         """Every chunk (or those with the given ids), ordered by file then position in the file."""
         if ids is None:
-            with self._read_lock:
-                rows = list(self._db.execute("SELECT record FROM chunks ORDER BY path, ord"))
+            with self._read_lock:  # rows decoded as they are read: 1M records never sit in memory twice
+                return [chunk_from_record(json.loads(row[0]))
+                        for row in self._db.execute("SELECT record FROM chunks ORDER BY path, ord")]
         else:
             rows = []
             for start in range(0, len(ids), 500):

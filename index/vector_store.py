@@ -158,6 +158,17 @@ class VectorStore:
                 metadatas=[chunk_metadata(c) for c in part],
             )
 
+    def add_array(self, chunks: Sequence[Chunk], embeddings: Any, new: bool = False) -> None:
+        """Store many chunks at once (eval/scaled_index.py): rows of a float32 array, in the largest
+        batches the store accepts; the same ids, vectors and metadata as upsert(). new=True: the ids
+        are known to be absent, so Chroma's add skips upsert's lookup of each id."""
+        batch = max(1, int(self._client.get_max_batch_size()))
+        write = self._collection.add if new else self._collection.upsert
+        for start in range(0, len(chunks), batch):
+            part = chunks[start:start + batch]
+            write(ids=[c.chunk_id for c in part], embeddings=embeddings[start:start + batch],
+                  metadatas=[chunk_metadata(c) for c in part])
+
     def update_metadata(self, chunks: Sequence[Chunk], batch: int = 1000) -> None:
         """Refresh metadata of vectors that already exist (their text, hence embedding, is unchanged)."""
         for start in range(0, len(chunks), batch):

@@ -289,11 +289,17 @@ def bench_command(
     corpus: list[Path] = typer.Option(None, "--corpus", help="Riktigt arkiv att indexera och mäta, t.ex. ../shared/corpora."),
     encoder_passages: int = typer.Option(48, "--encoder-passages", help="Stycken per kodarmotor i jämförelsen (0 = hoppa över)."),
     as_json: bool = typer.Option(False, "--json", help="Skriv bench.json till stdout."),
+    work: Path = typer.Option(None, "--work", help="Mapp där de byggda indexen sparas (n<N>/ per nivå), för --reuse."),
+    reuse: Path = typer.Option(None, "--reuse", help="Mät bara sökningen på index som en tidigare körning byggt i mappen."),
+    parse_variants: bool = typer.Option(False, "--parse-variants",
+                                        help="Bygg nivåerna via tolken (variantfiler, långsamt) i stället för härledda rader."),
+    profile: bool = typer.Option(False, "--profile", help="Profilera hybridsökningen (cProfile) på varje nivå."),
 ) -> None:
     """Mät ingest, kodarmotorer, sökning (inbäddad Chroma och Chroma-server), svar och minne vid växande korpus.
 
     Exempel: namnd bench --out docs/bench   (tar ~30 min på 2 kärnor; --quick tar ~1 min)
-             namnd bench --corpus ../shared/corpora --chunks 100000 --chunks 1000000 --llm-questions 0
+             namnd bench --corpus ../shared/corpora --chunks 100000 --chunks 1000000 --llm-questions 0 --work /tmp/b
+             namnd bench --reuse /tmp/b --chunks 100000 --chunks 1000000 --no-server --out bench-1m   (bara sök)
     """
     from tqdm import tqdm
 
@@ -304,9 +310,12 @@ def bench_command(
     config = BenchConfig(out_dir=out, levels=levels, quick=quick, server=not no_server,
                          llm_questions=0 if quick else llm_questions, keep=keep, corpus=tuple(corpus or ()),
                          encoder_passages=min(encoder_passages, 8) if quick else encoder_passages,
+                         work_dir=work, reuse=reuse, parse_variants=parse_variants, profile=profile,
                          extra={"argv": sys.argv[2:]})
     searched = 1 + len(levels) + (1 if corpus else 0)  # bundled, scaled levels, real corpus
     phases = 2 + len(levels) + searched * (1 if no_server else 2) + (1 if corpus else 0) + (1 if encoder_passages else 0)
+    if reuse is not None:
+        phases = len(levels) * (1 if no_server else 2)
     bar = tqdm(total=phases, desc="namnd bench", unit="steg", file=sys.stderr, disable=as_json)
 
     def progress(message: str) -> None:
