@@ -53,6 +53,9 @@ _TIMELINE = re.compile(
     r"|each year|which meetings)\b"
     # "Vilka statsbidrag har nämnden återrapporterat …?": a list over the archive's meetings (perfect tense).
     r"|^(vilka|vilket|hur många|which)\b[^?]*\b(har|have|has)\b[^?]*\b(haft|\w{3,}(at|it|tt)|\w+ed)\b", re.I)
+# Two years joined as the parts of one question ("2021 och 2022", "for 2023, 2024"); "vatten och avlopp 2026
+# … i januari 2025" names a plan year and a meeting month, not two parts.
+_JOINED_YEARS = re.compile(r"\b(19|20)\d\d\b[^?.]{0,25}?(\boch\b|\band\b|,)\s*(?:\w+\s+){0,2}?(?:år\s+)?(19|20)\d\d\b", re.I)
 _VOTE = re.compile(r"\b(voter\w*|röst\w*|reservera\w*|reservation\w*|vote\w*|dissent\w*)\b", re.I)
 
 
@@ -220,6 +223,6 @@ def compare_parts(plan: QuestionPlan) -> tuple[str, ...]:
     # "2024–2027" names a planning period, not two years to compare.
     years = sorted({int(y) for y in _YEAR.findall(_PERIOD.sub(" ", _without_dnr(plan.question)))})
     if len(years) >= 2 and (plan.wants("comparison", "timeline") or len(years) >= 3
-                            or re.search(r"\boch\b|\band\b|,", plan.question)):
+                            or _JOINED_YEARS.search(plan.question)):
         return tuple(str(y) for y in years) if max(years) - min(years) <= 30 else ()
     return ()

@@ -18,6 +18,7 @@ from assistant.plan import QuestionPlan
 from assistant.prompts import PROCEDURE_INTRO
 from assistant.reply import Numbering, Reply
 from assistant.sentences import relevance, sentence_spans, terms
+from corpus.paragraphs import DECISION_SECTIONS
 from corpus.types import Chunk
 from index.types import Hit
 
@@ -39,7 +40,14 @@ _SENTENCES = {
 _VOTE_FURNITURE = re.compile(r"voteringslista|utfaller enligt följande|voteringsproposition godkänns|^Bilaga\b", re.I)
 _PARTY_WANTED = re.compile(r"\b(ville|föreslog|önskade|wanted|proposed)\b", re.I)
 # The sentence that says what a votering decided: "Ordföranden förklarar att … beslutat …".
-_OUTCOME = re.compile(r"\b(förklarar|finner) att\b|\bbeslutat\b|\btredjedel", re.I)
+_OUTCOME = re.compile(r"\b(förklarar|finner) att\b|\bbeslutat\b|\btredjedel|\b(vartefter|varefter)\b"
+                      r"|\b(bifaller|avslår) (detsamma|det samma)\b", re.I)
+_DECIDED_ASKED = re.compile(r"\b(beslutade|beslöt|decided)\b", re.I)
+_FATE_ASKED = re.compile(r"\b(hur gick det|vad hände|bifölls|avslogs|utfall\w*|beslutade|beslöt|what happened|decided"
+                         r"|was it (adopted|rejected))\b", re.I)
+_PROPOSITION = re.compile(r"\bproposition\b", re.I)
+_DECIDES = re.compile(r"\b(beslutar att|att godkänna|att fastställa|att anta|att bifalla|att avslå|godkänner|fastställer"
+                      r"|återremitterar|avslår|bifaller)\b", re.I)
 ITEM_HITS = 3  # the ärenden of the 3 best hits are read; measured on shared_tune (procedure questions 0/9 -> see commit)
 MIN_RELEVANCE = 0.2  # a vote or yrkande whose context shares under 20 % of the question's words is not the one asked
 RANK_DECAY = 0.1  # an ärende of the n-th hit loses 0.1 * (n - 1): retrieval order still counts
@@ -47,6 +55,8 @@ VOTE_CONTEXT = 3  # sentences before a count that say what was put to the vote
 PROCEDURE_QUOTES = 3
 TITLE_WEIGHT = 0.5  # the ärende's title matching the question adds half its relevance
 NEXT_SHARE = 0.8  # a second vote or yrkande is quoted when it scores 80 % of the best
+COMPARE_SHARE = 0.5  # a comparison quotes the best fact of each ärende scoring half the best
+_MOVER = re.compile(r"([A-ZÅÄÖ][\wéü-]+) \([A-ZÅÄÖ]{1,3}\) yrka")  # "Per Bengtsson (S) yrkar" -> "Bengtsson"
 PARTY_BONUS = 0.3  # a yrkande of the party the question names ("Socialdemokraterna" -> "(S)")
 
 
@@ -92,12 +102,17 @@ def procedure_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, l
     found.sort(key=lambda f: -f.score)
     if not found or found[0].score < MIN_RELEVANCE:
         return None
+    chosen = _chosen(found, plan.wants("comparison"))
+    if kind == "motion" and _FATE_ASKED.search(plan.question):
+        # "… och hur gick det?", "Vad beslutade … om X:s yrkande?": the yrkande, then how it was decided (its
+        # proposition and votering) and, asked for a decision, the ärende's decision.
+        fate = _fate(chosen[0], archive)
+        decided = _decision(archive.item_chunks(chosen[0].chunk)) if _DECIDED_ASKED.search(plan.question) else None
+        chosen = [chosen[0], *fate, *([decided] if decided else []), *chosen[1:]]
     numbering = Numbering()
     lines = [PROCEDURE_INTRO[language]]
     quoted, limit = 0, PROCEDURE_QUOTES * (2 if plan.wants("comparison") else 1)
-    for f in found:
-        if quoted >= limit or (quoted and f.score < found[0].score * NEXT_SHARE):
-            break
+    for f in chosen:
         hit = Hit(f.chunk, f.score, "exact", 0, None)
         for quote in f.quotes:
             if quoted >= limit:
@@ -106,6 +121,62 @@ def procedure_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, l
             lines.append(f"- »{' '.join(quote.split())}« [{number}]")
             quoted += 1
     return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits))
+
+
+def _chosen(found: Sequence[_Found], comparing: bool) -> list[_Found]:
+    """The best fact, and the next ones scoring nearly as well; a comparison takes the best of each ärende."""
+    if not comparing:
+        return [f for f in found if f.score >= found[0].score * NEXT_SHARE]
+    best: dict[tuple[str, str | None], _Found] = {}
+    for f in found:
+        key = (f.chunk.doc_id, f.chunk.item_title)
+        if key not in best and f.score >= found[0].score * COMPARE_SHARE:
+            best[key] = f
+    return list(best.values())
+
+
+def _fate(motion: _Found, archive: Archive) -> list[_Found]:
+    """How the yrkande in `motion` was decided: the proposition naming its mover ("… avslag på Per Bengtssons
+    yrkande om …, vartefter ordföranden finner att kommunfullmäktige avslår detsamma.") and the votering count
+    that follows it, from the same ärende (the count may sit in the ärende's next chunk)."""
+    mover = _MOVER.search(motion.quotes[0]) if motion.quotes else None
+    if mover is None:
+        return []
+    named = re.compile(rf"\b{re.escape(mover.group(1))}(s|:s)\b")
+    wanted = terms(motion.quotes[0])
+    sentences = [(chunk, chunk.text[s.start:s.end]) for chunk in archive.item_chunks(motion.chunk) or [motion.chunk]
+                 for s in sentence_spans(chunk.text)]
+    best: tuple[float, int] | None = None
+    for i, (_, sentence) in enumerate(sentences):
+        if named.search(sentence) and _OUTCOME.search(sentence) and not _SENTENCES["motion"].search(sentence):
+            score = relevance(wanted, sentence)
+            if best is None or score > best[0]:
+                best = (score, i)
+    if best is None:
+        return []
+    chunk, sentence = sentences[best[1]]
+    found = [_Found(best[0], chunk, (sentence,))]
+    # The count of this proposition's votering, before the next proposition is put.
+    for other, text in sentences[best[1] + 1:best[1] + 2 + VOTE_CONTEXT + 2]:
+        if _PROPOSITION.search(text):
+            break
+        if _COUNT.search(text):
+            found.append(_Found(best[0], other, (text,)))
+            break
+    return found
+
+
+def _decision(chunks: Sequence[Chunk]) -> _Found | None:
+    """The ärende's decision sentence ("- att godkänna föreliggande delårsrapport 2 …"), for "Vad beslutade …
+    om X:s yrkande?" beside the yrkande's fate."""
+    for chunk in chunks:
+        if chunk.section not in DECISION_SECTIONS:
+            continue
+        for span in sentence_spans(chunk.text):
+            sentence = chunk.text[span.start:span.end]
+            if _DECIDES.search(sentence) and len(sentence.split()) >= 5:
+                return _Found(0.0, chunk, (sentence,))
+    return None
 
 
 def _groups(kind: str, text: str, query: set[str], parties: set[str]) -> list[tuple[float, tuple[str, ...]]]:

@@ -17,7 +17,7 @@ _CONTINUES = re.compile(r"[ \t]*[a-zåäöéü]")  # …continued by a line open
 # med fleras motivering …"): a line that long is a wrapped sentence, not a heading or a table row.
 WRAP_WIDTH = 75
 _TABLE_GAP = re.compile(r" {3,}|\t")
-_EDGE = " \t\r\n-*#•|>"  # markdown furniture trimmed off a span's edges
+_EDGE = " \t\r\n-*#•|>\\"  # markdown furniture trimmed off a span's edges (and its escape: "\\-  Vatten …")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
     """och att det som en ett i på av för med till är var den de om har hade inte från

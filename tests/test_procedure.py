@@ -61,3 +61,17 @@ def test_no_procedure_of_the_kind_gives_no_reply():
     hits = [Hit(chunks[0], 1.0, "fused", 1, 0.9)]
     assert procedure_reply(make_plan("Vilka ledamöter var jäviga i budgetärendet?"), hits, archive, "sv") is None
     assert procedure_reply(make_plan("Vad beslutade fullmäktige om skattesatsen?"), hits, archive, "sv") is None
+
+
+def test_how_a_yrkande_went_is_its_proposition_and_count():
+    archive, chunks = _archive()
+    hits = [Hit(chunks[0], 1.0, "fused", 1, 0.9)]
+    plan = make_plan("Hur mycket ville Sverigedemokraterna investera i övervakningskameror, och hur gick det?")
+    reply = procedure_reply(plan, hits, archive, "sv")
+    assert reply is not None
+    lines = reply.text.splitlines()
+    assert "Oscar Sedira (SD) yrkar att 3 mnkr" in lines[1]
+    assert "avslag på Oscar Sediras yrkande" in lines[2] and "Ja 38, Nej 5, 2 avstod." in lines[3]
+    # Without the question about its fate, only the party's yrkanden are quoted.
+    plain = procedure_reply(make_plan("Vad ville Sverigedemokraterna investera i?"), hits, archive, "sv")
+    assert plain is not None and "Ja 38" not in plain.text
