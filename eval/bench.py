@@ -241,6 +241,7 @@ def _serving_only(config: BenchConfig, result: dict[str, Any], started: float, p
         saved = data_dir / "build.json"
         build = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
         build.setdefault("build_s", build.get("seconds"))
+        build = {k: _rounded(v) for k, v in build.items()}
         build.update(disk_mb=dir_size_mb(data_dir / "index"))
         result["scale"][str(n)] = build
         search = _search_level(f"N={n}", data_dir, config, progress)
@@ -253,6 +254,15 @@ def _serving_only(config: BenchConfig, result: dict[str, Any], started: float, p
     result["verdicts"] = verdicts(result)
     write_outputs(result, config.out_dir)
     return result
+
+
+def _rounded(value: Any) -> Any:
+    """Floats of a saved build.json to 2 decimals (lists too), for the report."""
+    if isinstance(value, float):
+        return round(value, 2)
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    return value
 
 
 def _scaled_levels(config: BenchConfig, sources: Sequence[Path], base_chunks: int, vectors: Path, work: Path,
@@ -306,7 +316,8 @@ def _parsed_levels(config: BenchConfig, sources: Sequence[Path], base_chunks: in
 def verdicts(result: dict[str, Any]) -> dict[str, Any]:
     """Each target with its measured value and met/missed (None when not measured)."""
     search = result.get("search", {})
-    smallest = search[min(search, key=int)] if search else {}
+    bundled = [n for n in search if str(search[n].get("label", "bundled")).startswith("bundled")]
+    smallest = search[min(bundled, key=int)] if bundled else {}
     million = [n for n in search if int(n) >= 1_000_000]
     at_1m = search[min(million, key=int)] if million else {}
     scale = result.get("scale", {})

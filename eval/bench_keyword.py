@@ -130,6 +130,45 @@ def run(n_chunks: int, work: Path, reuse: bool = False) -> dict[str, Any]:
     return timings
 
 
+def replicated(keyword_dir: Path, copies: int, rounds: int = 3) -> dict[str, Any]:
+    """BM25 query latency at `copies` x the chunks of a saved index, from its segments repeated under new ids.
+
+    The postings (hence the work per query token) grow exactly `copies`-fold, without building or
+    tokenizing anything: what a 1M-chunk keyword index costs per query, from a 100k one, in seconds.
+    Scores split into `SegmentSet.scores` (the postings) and the rest of `KeywordIndex.search` (top n).
+    """
+    from index.bm25 import Segment, SegmentSet
+
+    base = KeywordIndex.load(keyword_dir)
+    if base is None:
+        raise SystemExit(f"No keyword index at {keyword_dir}; build one first (python -m eval.scaled_index).")
+    segments = [Segment.of(f"{s.name}-r{k}", tuple(f"r{k}-{cid}" for cid in s.chunk_ids), s.tokens, s.doc_len,
+                           s.indptr, s.docs, s.tfs) for k in range(copies) for s in base.segments.segments]
+    dead = [d for _ in range(copies) for d in base.segments.dead]
+    index = KeywordIndex(SegmentSet.of(segments, dead), base.tokenizer, base.generation, base.lexicon_chunks)
+    index.search(QUERIES[0], 40)  # the cached per-query constants
+    total, scoring, cpu_total, cpu_scoring = [], [], [], []
+    for query in QUERIES * rounds:
+        tokens = index.tokenizer.tokenize(query)
+        began, cpu = time.perf_counter(), time.process_time()
+        index.segments.scores(tokens)
+        scoring.append(1000 * (time.perf_counter() - began))
+        cpu_scoring.append(1000 * (time.process_time() - cpu))
+        began, cpu = time.perf_counter(), time.process_time()
+        index.search(query, 40)
+        total.append(1000 * (time.perf_counter() - began))
+        cpu_total.append(1000 * (time.process_time() - cpu))
+
+    def stats(ms: list[float]) -> dict[str, float]:
+        return {"p50_ms": round(statistics.median(ms), 2), "p95_ms": round(statistics.quantiles(ms, n=20)[18], 2)}
+
+    return {"chunks": len(index), "segments": len(segments), "postings": int(sum(len(s.docs) for s in segments)),
+            "search_top40": stats(total), "scores_only": stats(scoring),
+            "cpu_ms_mean": {"search_top40": round(statistics.fmean(cpu_total), 1),
+                            "scores_only": round(statistics.fmean(cpu_scoring), 1)}, "queries": len(QUERIES) * rounds,
+            "cpu": _cpu(), "load_avg": [round(x, 2) for x in os.getloadavg()], "peak_rss_mb": peak_rss_mb()}
+
+
 def _cpu() -> str:
     """e.g. "AMD EPYC, 2 cores, avx2 fma" (model name and the SIMD flags that matter here)."""
     info = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="ignore") if Path("/proc/cpuinfo").exists() else ""
@@ -145,7 +184,13 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/namnd-kw-bench"))
     parser.add_argument("--reuse", action="store_true", help="time updates of the index an earlier run left")
+    parser.add_argument("--replicate", type=Path, default=None,
+                        help="only query latency: this keyword index's segments repeated --copies times")
+    parser.add_argument("--copies", type=int, default=10)
     args = parser.parse_args()
+    if args.replicate is not None:
+        print(json.dumps(replicated(args.replicate, args.copies), ensure_ascii=False))
+        return
     print(json.dumps(run(args.chunks, args.work, args.reuse), ensure_ascii=False))
 
 

@@ -33,6 +33,31 @@ def search_rows(result: dict[str, Any]) -> list[str]:
     return rows
 
 
+def index_share_rows(result: dict[str, Any]) -> list[str]:
+    """Per level, the search with the query vector ready and its parts, open time and memory (embedded store)."""
+    levels = [(n, lv["embedded"]) for n, lv in sorted(result.get("search", {}).items(), key=lambda kv: int(kv[0]))
+              if lv.get("embedded", {}).get("index_parts")]
+    if not levels:
+        return []
+    rows = ["", "### The index's own share (query vector ready), embedded Chroma", "",
+            "| N chunks | hybrid p50 / p95 | dense | keyword | Chroma HNSW | BM25 | rest (fusion, exact, collapse, "
+            "hits) | similarity fetch | open s | RSS after open / end MB | load average |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for n, fig in levels:
+        only, parts = fig["index_only"], fig["index_parts"]
+
+        def cell(stats: dict[str, float] | None) -> str:
+            return f"{_ms(stats['p50_ms'])} / {_ms(stats['p95_ms'])}" if stats else "–"
+
+        rows.append(f"| {int(n):,} | ".replace(",", " ") + " | ".join(
+            [cell(only.get("hybrid")), cell(only.get("dense")), cell(only.get("keyword")),
+             cell(parts.get("chroma_hnsw")), cell(parts.get("bm25")), cell(parts.get("rest")),
+             cell(parts.get("similarity_fetch"))])
+            + f" | {fig.get('open_s')} | {_ms(fig.get('rss_open_mb'))} / {_ms(fig.get('rss_end_mb'))} | "
+              f"{fig.get('load_avg_start')} → {fig.get('load_avg_end')} |")
+    return rows
+
+
 def encoder_rows(result: dict[str, Any]) -> list[str]:
     """The encoder comparison (eval/bench_encoders.py) as a table; empty when not measured."""
     enc = result.get("encoders")
@@ -58,14 +83,15 @@ def markdown_table(result: dict[str, Any]) -> str:
              f"at end {m.get('load_avg_end')}. Run took {result.get('seconds')} s"
              + (" (--quick)." if result.get("quick") else "."), "", "### Search latency", ""]
     lines += search_rows(result)
-    ing = result.get("ingest", {})
-    lines += ["", f"### Ingest (real text, real encoder: backend {ing.get('embedding_backend')!r}, "
-              f"batch {ing.get('batch_size')})", "",
-              "| chunks | pipeline s | bare encoder s | overhead ratio | pipeline chunks/s | encoder chunks/s | "
-              "re-ingest unchanged s | peak RSS MB |", "|---:|---:|---:|---:|---:|---:|---:|---:|",
-              f"| {ing.get('embedded')} | {ing.get('pipeline_s')} | {ing.get('bare_encoder_s')} | "
-              f"{ing.get('overhead_ratio')} | {ing.get('pipeline_chunks_per_s')} | {ing.get('encoder_chunks_per_s')} | "
-              f"{ing.get('reingest_s')} | {ing.get('peak_rss_mb')} |"]
+    ing = result.get("ingest")
+    if ing:
+        lines += ["", f"### Ingest (real text, real encoder: backend {ing.get('embedding_backend')!r}, "
+                  f"batch {ing.get('batch_size')})", "",
+                  "| chunks | pipeline s | bare encoder s | overhead ratio | pipeline chunks/s | encoder chunks/s | "
+                  "re-ingest unchanged s | peak RSS MB |", "|---:|---:|---:|---:|---:|---:|---:|---:|",
+                  f"| {ing.get('embedded')} | {ing.get('pipeline_s')} | {ing.get('bare_encoder_s')} | "
+                  f"{ing.get('overhead_ratio')} | {ing.get('pipeline_chunks_per_s')} | {ing.get('encoder_chunks_per_s')} | "
+                  f"{ing.get('reingest_s')} | {ing.get('peak_rss_mb')} |"]
     lines += encoder_rows(result)
     real = result.get("corpus")
     if real:
@@ -76,24 +102,27 @@ def markdown_table(result: dict[str, Any]) -> str:
                   f"{real.get('pipeline_chunks_per_s')} | {real.get('pipeline_cpu_s')} | {real.get('reingest_s')} | "
                   f"{real.get('peak_rss_mb')} |"]
     lines += ["", "### Scaled index builds (derived vectors)", "",
-              "| target N | chunks | files | build s | re-ingest unchanged s | peak RSS MB |",
-              "|---:|---:|---:|---:|---:|---:|"]
+              "| target N | chunks | files | build s | build CPU s | on disk MB | re-ingest unchanged s | peak RSS MB | "
+              "load average start / end |", "|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for n, b in sorted(result.get("scale", {}).items(), key=lambda kv: int(kv[0])):
-        lines.append(f"| {int(n):,} | {b['chunks']:,} | {b['files']} | {b['build_s']} | {b['reingest_s']} | "
-                     f"{b['peak_rss_mb']} |".replace(",", " "))
+        load = f"{b.get('load_avg_start', b.get('load_start'))} / {b.get('load_avg_end', b.get('load_end'))}"
+        lines.append(f"| {int(n):,} | {b.get('chunks', 0):,} | {b.get('files')} | {b.get('build_s')} | "
+                     f"{b.get('cpu_s', '–')} | {b.get('disk_mb', '–')} | {b.get('reingest_s', '–')} | "
+                     f"{b.get('peak_rss_mb', '–')} | ".replace(",", " ") + f"{load} |")
+    lines += index_share_rows(result)
     ans = result.get("answer", {})
     ext = ans.get("extractive", {})
-    lines += ["", "### Answers", "", f"Extractive: p50 {_ms(ext.get('p50_ms'))} ms, p95 {_ms(ext.get('p95_ms'))} ms "
+    lines += [] if not ans else ["", "### Answers", "", f"Extractive: p50 {_ms(ext.get('p50_ms'))} ms, p95 {_ms(ext.get('p95_ms'))} ms "
               f"(n={ext.get('n')}); peak RSS {ans.get('peak_rss_extractive_mb')} MB."]
     llm = ans.get("llm", {})
-    if llm.get("runs"):
+    if ans and llm.get("runs"):
         lines += ["", "| question | first token ms | total ms | prompt tokens | generated tokens | answered |",
                   "|---|---:|---:|---:|---:|---|"]
         lines += [f"| {r['question']} | {_ms(r['ttft_ms'])} | {_ms(r['total_ms'])} | {r['prompt_tokens']} | "
                   f"{r['generated_tokens']} | {r['answered']} |" for r in llm["runs"]]
         lines.append(f"\nLocal LLM: load {llm.get('load_s')} s; "
                      f"peak RSS with the model {ans.get('peak_rss_llm_mb')} MB.")
-    else:
+    elif ans:
         lines.append(f"\nLocal LLM: {llm.get('skipped', 'not measured')}.")
     lines += ["", "### Targets", "", "| target | limit | measured | met |", "|---|---:|---:|---|"]
     for key, v in result.get("verdicts", {}).items():

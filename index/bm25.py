@@ -198,7 +198,12 @@ class SegmentSet:
                     continue
                 start, end = segment.indptr[local], segment.indptr[local + 1]
                 docs, tf = segment.docs[start:end], segment.tfs[start:end]
-                part[docs] += idf[token] * tf / (tf + norm[docs])
+                # idf * tf / (tf + norm) with the operands' dtypes (float32 numerator, float64 norm), so the
+                # scores are bit-identical, but in two buffers instead of five temporaries per token.
+                weight = norm[docs]
+                np.add(tf, weight, out=weight)
+                np.divide(np.multiply(tf, np.float32(idf[token])), weight, out=weight)
+                part[docs] += weight
                 touched = True
             if touched and any_dead:
                 part[dead] = 0.0

@@ -133,3 +133,22 @@ def test_real_corpus_files_skip_the_manifest_and_readme() -> None:
     files = corpus_files([SHARED / "corpora"])
     names = {f.name for f in files}
     assert len(files) == 88 and "MANIFEST.tsv" not in names and "README.md" not in names
+
+
+def test_million_target_and_index_share_table() -> None:
+    from eval.bench_report import index_share_rows
+
+    fake = _fake_result()
+    level = dict(fake["search"]["100000"]["embedded"])
+    stats = {"p50_ms": 30.0, "p95_ms": 90.0}
+    level.update(index_only={"hybrid": stats, "dense": stats, "keyword": stats},
+                 index_parts={p: stats for p in ("chroma_hnsw", "bm25", "rest", "similarity_fetch")},
+                 open_s=400.0, rss_open_mb=5000.0, rss_end_mb=6000.0, load_avg_start=[9.0], load_avg_end=[8.0])
+    fake["search"]["1062240"] = {"label": "1M", "embedded": level}
+    result = verdicts(fake)
+    assert result["hybrid_p95_ms_at_1m"]["at_n"] == 1062240 and result["hybrid_p95_ms_at_1m"]["met"] is False
+    assert result["hybrid_p95_ms_at_100k"]["at_n"] == 100000  # not the largest level
+    assert result["bundled_search_p95_ms"]["measured"] == 200.0  # the bundled level, not a scaled one
+    rows = index_share_rows(fake)
+    assert any(row.startswith("| 1 062 240 | 30.0 / 90.0 |") and "| 400.0 | 5 000.0 / 6 000.0 |" in row
+               for row in rows)
