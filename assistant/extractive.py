@@ -36,6 +36,10 @@ _FURNITURE = re.compile(r"\*{3,}|^\d{1,2}\s+\S.*\([A-ZÅÄÖ]{2,5}[ /]\d{4}:\d+\
 _CAUSAL = re.compile(r"\b(beror|berodde|på grund av|kopplat till|till följd av|orsak\w*|förklaras|främst|eftersom"
                      r"|därför att|pga)\b", re.I)
 _CARRIED = re.compile(r"\s*\(([^()]*)\)\s*$")  # "Vad användes pengarna till? (statsbidrag 2022)"
+# A sentence of the ärende whose title matches the question gains the title's relevance: several ärenden of one
+# meeting share words ("delårsrapport", "vatten"), the title says which one is asked about. Measured: weight
+# 0.3 / 0.6 / 1.0 -> shared_tune all key facts 0.783 / 0.783 / 0.797, dev_tune 0.783 / 0.800 / 0.800.
+TITLE_WEIGHT = 1.0
 OWN_WEIGHT = 1.0  # a follow-up's own words count extra beside the subject carried over from the last turn
 _COMPARES = re.compile(r"\bjämför|\brespektive\b|\bmellan\b|\bcompar|\bversus\b|\beller\b", re.I)
 
@@ -88,6 +92,7 @@ def _candidates(question: str, hits: Sequence[Hit], intent: Intent, language: st
     out = []
     for n, hit in enumerate(hits, 1):
         text, previous = hit.chunk.text, 0.0
+        about = TITLE_WEIGHT * relevance(query_terms, hit.chunk.item_title or "")  # the ärende asked about
         for span in sentence_spans(text):
             sentence = text[span.start:span.end]
             if looks_like_instruction(sentence) or len(sentence) > 600:
@@ -102,6 +107,7 @@ def _candidates(question: str, hits: Sequence[Hit], intent: Intent, language: st
             previous = relevance(query_terms, sentence)
             score -= RANK_DECAY * (n - 1)
             if score > 0:
+                score += about
                 out.append(_Candidate(score, n, span.start, sentence))
     out.sort(key=lambda c: (-c.score, c.number, c.start))
     return out

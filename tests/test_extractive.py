@@ -136,3 +136,27 @@ def test_a_full_width_line_continues_on_a_line_opening_with_a_name():
     spans = [text[s.start:s.end] for s in sentence_spans(text)]
     assert spans[0] == "Jäv" and spans[-1] == "Beslut"
     assert spans[1].startswith("Med anledning") and spans[1].endswith("handläggning.")
+
+
+def test_the_ärende_whose_title_matches_the_question_is_quoted():
+    # teknik_2025-01-22 and -12-17 as written: a VA-taxa proposal, a later re-allocation and the
+    # investeringsplan share "vatten", "föreslår", "januari 2025" and amounts.
+    plan = make_chunk("Nämnden för Teknik beslutar att anta förslag till ramar för 2026, enligt följande och\n"
+                      "skickar dessa vidare till Kommunfullmäktige för fastställande, belopp i prisnivå\n2025:\n\n"
+                      "\\-  Skattefinansierad verksamhet 76 500 000 kr\n"
+                      "\\-  Vatten och Avlopp 350 000 000 kr exklusive Hammargårds reningsverk\n(FAR)\n", "c1",
+                      section="Beslut", title="Investeringsplan för Teknik 2026 - plan för 2027-2030, utblick 2031-2035")
+    taxa = make_chunk("Nämnden för Teknik föreslår Kommunfullmäktige att korrigera avgifterna till 25 727 kronor "
+                      "istället för 27 727 kronor för förbindelsepunktsavgift på 30 %, gällande vatten och till "
+                      "30 127 kronor istället för 30 128 kronor för bostadsenhetsavgift gällande spillvatten.", "c2",
+                      section="Förslag till beslut", title="VA-taxa 2025")
+    later = make_chunk("I januari 2025 antog Nämnden för Teknik en budgetram för investeringsbudgeten för\n"
+                       "bredband om 22 000 000 kronor och vid kommunfullmäktiges sammanträde den 16 juni 2025\n"
+                       "fastställdes investeringsramen.", "c3", section="Sammanfattning",
+                       title="Beslut om förändrade investeringsposter")
+    allocation = make_chunk("Nämnden för Teknik tilldelar investeringsmedel på projektnivå för år 2026 enligt\n"
+                            "tabell 2 (projekt med tilldelade medel).", "c4", section="Beslut",
+                            title="Beslut om förändrade investeringsposter")
+    question = "Vilken investeringsram för vatten och avlopp 2026 föreslog nämnden för Teknik i Kungsbacka i januari 2025?"
+    answer, _ = extractive_answer(question, _hits([plan, taxa, allocation, later]), "sv")
+    assert "350 000 000" in answer

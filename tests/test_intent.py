@@ -36,3 +36,9 @@ def test_dnr_question_about_a_decision_is_not_a_decision_question():
 def test_plain_question_asks_for_nothing_special():
     intent = question_intent("Vilken modell används i det våldsförebyggande arbetet?")
     assert not (intent.number or intent.date or intent.person or intent.dnr or intent.decision)
+
+
+def test_a_noun_that_is_an_amount_asks_for_a_number():
+    assert question_intent("Vilken investeringsram för vatten och avlopp 2026 föreslog nämnden?").number
+    assert question_intent("Vilket tilläggsanslag fick valnämnden?").number
+    assert not question_intent("Vilken nämnd beslutade om ramavtalet?").number
