@@ -20,6 +20,7 @@ from assistant.intent import question_intent
 from assistant.question_language import question_language
 from assistant.llm import ChatModel, make_chat_model
 from assistant.meetings import MeetingKey, meeting_keys
+from assistant.history import history_reply
 from assistant.plan import QuestionPlan, make_plan
 from assistant.procedure import procedure_reply
 from assistant.routes import add_quote, decision_note, routed_reply, searched
@@ -118,7 +119,10 @@ class Assistant:
         yield SourcesEvent(tuple(hits), query)
         base = Answer("", (), language, False, mode, tuple(hits), query, notice)
         refusal, require = self._refusal(question, query, hits, language), None
-        procedure = procedure_reply(plan, hits, self.searcher, language) if refusal is None else None
+        procedure = None
+        if refusal is None:  # a case's history meeting by meeting, or the ärende's yrkanden and votering
+            procedure = history_reply(plan, hits, self.searcher, language) or procedure_reply(
+                plan, hits, self.searcher, language)
         if procedure is not None:  # "Vem yrkade …?", "Hur röstade …?": the ärende's own yrkanden and votering
             yield FinalEvent(replace(base, text=procedure.text, citations=procedure.citations, answered=True,
                                      sources=procedure.hits, mode=mode))

@@ -1,0 +1,93 @@
+"""Case-history answers: how an ärende was treated meeting by meeting ("Hur har nämnden behandlat …?",
+"Vilka beslut fattades i kommunstyrelsen och sedan i fullmäktige?", "Vad hände sedan med uppdraget …?").
+
+Retrieval ranks the one chunk that matches best; a history needs every meeting of the case. The parser links
+an ärende across documents by its diarienummer (Archive.case), and a similar title under another nämnd's
+diarienummer is the same matter handled there ("Lokalbehov 2026–2030" in two nämnder). Each meeting's own
+decision sentences are picked by the extractive scorer against the question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.archive import Archive
+from assistant.citations import DECISION_SECTIONS
+from assistant.extractive import extractive_answer
+from assistant.plan import QuestionPlan
+from assistant.prompts import STRUCTURED
+from assistant.reply import Numbering, Reply
+from corpus.types import Chunk
+from index.cases import title_similarity
+from index.types import Hit
+
+_HISTORY = re.compile(
+    r"\bhur (har|hade) (\w+ ){1,4}(behandlat|hanterat)\b|\bhur (behandlade|behandlades|hanterade|hanterades)\b"
+    r"|\bvad hände (sedan|därefter|senare)\b|\bsedan i (kommun\w+|fullmäktige|nämnden)\b"
+    r"|\bvilka nämnder\b[^?]*\bbeslutade\b|\b(i|av) (kommunstyrelsen|nämnden) och (sedan |därefter )?i\b"
+    r"|\binnan (fullmäktiges|kommunfullmäktiges|nämndens) beslut\b"
+    r"|\bhow (was|has|did) [^?]*\b(handled|treated|dealt with)\b|\bwhat happened next\b", re.I)
+RELATED_HITS = 5  # hits whose ärende may be the same matter under another diarienummer
+SAME_MATTER = 0.6  # title similarity above which another nämnd's ärende is the same matter
+MAX_STEPS = 6  # meetings listed
+STEP_SENTENCES = 3  # decision sentences quoted per meeting (2 -> 3: the lead-in "… beslutar:" takes one)
+
+
+def asks_history(plan: QuestionPlan) -> bool:
+    """Whether the question asks how a matter went across meetings."""
+    return bool(_HISTORY.search(plan.question))
+
+
+def history_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, language: str) -> Reply | None:
+    """Each meeting of the best hit's case (and of the same matter under another nämnd), oldest first, with its
+    decision quoted; None without a case of two meetings or more (plain retrieval answers then)."""
+    if not asks_history(plan) or not hits:
+        return None
+    numbers = list(plan.diarienummer) or _case_numbers(hits)
+    if not numbers:
+        return None
+    chunks = {c.chunk_id: c for dnr in numbers for c in archive.case(dnr)}
+    meetings = _by_meeting(list(chunks.values()))
+    if len(meetings) < 2:
+        return None
+    numbering = Numbering()
+    lines = [STRUCTURED[language]["timeline_intro"]]
+    for (date, committee, _kind), group in sorted(meetings.items(), key=lambda kv: kv[0][0] or "")[:MAX_STEPS]:
+        decided = ([c for c in group if c.section == "Beslut"] or [c for c in group if c.section in DECISION_SECTIONS]
+                   or group)
+        step_hits = [Hit(c, 1.0, "exact", i, None) for i, c in enumerate(decided)]
+        text, citations = extractive_answer(plan.question, step_hits, language, STEP_SENTENCES,
+                                            max_chunks=len(step_hits))
+        if not citations:
+            continue
+        quotes = [line[2:] for line in text.splitlines() if line.startswith("- »")]
+        body, _ = numbering.renumber(" ".join(quotes), citations, step_hits)
+        paragraph = next((c.paragraph for c in decided if c.paragraph), None)
+        where = ", ".join(p for p in (committee, date, paragraph) if p)
+        lines.append(f"- {where}: {body}")
+    if not numbering.hits or len(lines) < 3:
+        return None
+    return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits))
+
+
+def _case_numbers(hits: Sequence[Hit]) -> list[str]:
+    """The best hit's diarienummer, and those of other top hits whose ärende has a title like it."""
+    first = hits[0].chunk
+    numbers = list(first.diarienummer[:1])
+    for hit in hits[1:RELATED_HITS]:
+        chunk = hit.chunk
+        if chunk.diarienummer and chunk.diarienummer[0] not in numbers and (
+                title_similarity(first.item_title, chunk.item_title) >= SAME_MATTER):
+            numbers.append(chunk.diarienummer[0])
+    return numbers
+
+
+def _by_meeting(chunks: Sequence[Chunk]) -> dict[tuple[str | None, str | None, str], list[Chunk]]:
+    """Chunks per meeting; a kallelse is left out where the same meeting's protokoll is in the archive."""
+    groups: dict[tuple[str | None, str | None, str], list[Chunk]] = {}
+    for chunk in sorted(chunks, key=lambda c: (c.meeting.date or "", c.start_char)):
+        m = chunk.meeting
+        groups.setdefault((m.date, m.committee, m.doc_type), []).append(chunk)
+    protocols = {(d, c) for d, c, kind in groups if kind == "protokoll"}
+    return {k: v for k, v in groups.items() if k[2] == "protokoll" or (k[0], k[1]) not in protocols}

@@ -1,0 +1,49 @@
+"""Case-history answers: every meeting of the best hit's case, oldest first, each with its own decision."""
+
+from __future__ import annotations
+
+from assistant.history import asks_history, history_reply
+from assistant.plan import make_plan
+from conftest import make_chunk
+from fakes import ListSearcher
+from index.types import Hit
+
+DNR = ("KF/2025:187",)
+TITLE = "Anpassning av Industrigatan 23 till daglig verksamhet"
+
+
+def _archive():
+    # KS_2025-09-10.txt § 107 and KF-2025-09-25.txt § 72, as written.
+    ks = make_chunk("Kommunstyrelsen föreslår kommunfullmäktige besluta:\n\n- att avsätta en totalutgift på 12,0 mnkr, i "
+                    "ett nytt investeringsprojekt ”Anpassning av Industrigatan 23 till daglig verksamhet”", "ks",
+                    dnr=DNR, date="2025-09-10", committee="Kommunstyrelsen", kommun="Lomma", section="Beslut",
+                    paragraph="§ 107", title=TITLE, doc_type="protokoll", source_file="KS_2025-09-10.txt")
+    kf = make_chunk("Kommunfullmäktige beslutar:\n\n- att investeringsprojektet Industrigatan 23 finansieras genom ökad "
+                    "upplåning.", "kf", dnr=DNR, date="2025-09-25", committee="Kommunfullmäktige", kommun="Lomma",
+                    section="Beslut", paragraph="§ 72", title=TITLE, doc_type="protokoll",
+                    source_file="KF-2025-09-25.txt")
+    return ListSearcher([ks, kf]), ks, kf
+
+
+def test_history_questions():
+    assert asks_history(make_plan("Hur har nämnden för Teknik behandlat frågan om gatubelysning?"))
+    assert asks_history(make_plan("Vilka beslut fattades om X i kommunstyrelsen och sedan i kommunfullmäktige?"))
+    assert asks_history(make_plan("Vad hände sedan med uppdraget om ekonomi i balans?"))
+    assert not asks_history(make_plan("Vad beslutade kommunstyrelsen om Industrigatan 23?"))
+
+
+def test_every_meeting_of_the_case_is_quoted_in_order():
+    archive, ks, kf = _archive()
+    plan = make_plan("Vilka beslut fattades om Industrigatan 23 i kommunstyrelsen och sedan i kommunfullmäktige?")
+    reply = history_reply(plan, [Hit(ks, 1.0, "fused", 1, 0.9)], archive, "sv")  # retrieval found only KS
+    assert reply is not None
+    assert reply.text.index("Kommunstyrelsen, 2025-09-10, § 107") < reply.text.index("Kommunfullmäktige, 2025-09-25")
+    assert "12,0 mnkr" in reply.text and "ökad upplåning" in reply.text
+    assert {c.source_file for c in reply.citations} == {"KS_2025-09-10.txt", "KF-2025-09-25.txt"}
+
+
+def test_a_case_of_one_meeting_is_no_history():
+    archive, ks, _ = _archive()
+    single = ListSearcher([ks])
+    plan = make_plan("Vilka beslut fattades om Industrigatan 23 i kommunstyrelsen och sedan i kommunfullmäktige?")
+    assert history_reply(plan, [Hit(ks, 1.0, "fused", 1, 0.9)], single, "sv") is None
