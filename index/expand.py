@@ -44,6 +44,19 @@ def feedback_terms(query_tokens: Sequence[str], documents: Sequence[Sequence[str
     return tuple((t, w / total) for t, w in top) if total else ()
 
 
+def coverage(query_tokens: Sequence[str], documents: Sequence[Sequence[str]], idf: Mapping[str, float]) -> float:
+    """Best share of the query words' idf mass that one document holds (1.0 for a query of no words).
+
+    A low value marks a paraphrase (the hits match on meaning, not on the query's words), where
+    feedback helps; a keyword query whose words the first hits already hold only drifts with it.
+    """
+    words = {t: idf.get(t, 0.0) for t in query_tokens if expandable(t)}
+    total = sum(words.values())
+    if not total:
+        return 1.0
+    return max((sum(w for t, w in words.items() if t in set(doc)) / total for doc in documents), default=0.0)
+
+
 def rocchio(query: Sequence[float], feedback: Sequence[Sequence[float]], alpha: float) -> list[float]:
     """normalise(q + alpha * mean(feedback)): the query vector moved towards its top hits (unit length)."""
     q = np.asarray(query, dtype=np.float64)

@@ -18,7 +18,7 @@ from index.cases import case_steps
 from index.catalog import Catalog
 from index.embed import Embedder, make_embedder
 from index.errors import IndexNotBuiltError
-from index.expand import WeightedTerms, feedback_terms, rocchio
+from index.expand import WeightedTerms, coverage, feedback_terms, rocchio
 from index.fusion import reciprocal_rank_fusion
 from index.keyword import KeywordIndex, keyword_text
 from index.settings import IndexSettings
@@ -214,10 +214,11 @@ class Searcher:
         elif method == "keyword":
             ranked = [(cid, score, "keyword") for cid, score in keyword]
         else:
-            fused = self._fuse(table, dense, keyword)
+            fused = self._fuse(table, dense, keyword, query)
             if self.settings.prf_docs > 0 and query_vector is not None:
+                first = (dense, keyword)
                 dense, keyword = self._feedback(table, query, query_vector, fused, filters, mask, dense, keyword)
-                fused = self._fuse(table, dense, keyword)
+                fused = self._fuse(table, dense, keyword, query, first)
             exact = self._exact(table, query, mask, fused)
             exact_ids = {cid for cid, _ in exact}
             ranked = [(cid, score, "exact") for cid, score in exact]
@@ -228,11 +229,34 @@ class Searcher:
         return [Hit(table.chunks[table.by_id[cid]], score, source, rank, similarities.get(cid))
                 for rank, (cid, score, source) in enumerate(hits, start=1)]
 
-    def _fuse(self, table: _Table, dense: Sequence[tuple[str, float]],
-              keyword: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
-        fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in keyword]], self.settings.rrf_k,
-                                       weights=(1.0, self.settings.keyword_weight))
-        return self._boost_summaries(table, fused)
+    def _fuse(self, table: _Table, dense: Sequence[tuple[str, float]], keyword: Sequence[tuple[str, float]],
+              query: str, first: tuple[Sequence[tuple[str, float]], Sequence[tuple[str, float]]] | None = None
+              ) -> list[tuple[str, float]]:
+        """RRF of the dense and BM25 lists (and, after feedback, the first pass's lists at prf_first_pass_weight)."""
+        lists = [[c for c, _ in dense], [c for c, _ in keyword]]
+        weights = [1.0, self.settings.keyword_weight]
+        if first is not None and self.settings.prf_first_pass_weight > 0:
+            lists += [[c for c, _ in first[0]], [c for c, _ in first[1]]]
+            weights += [self.settings.prf_first_pass_weight * w for w in weights]
+        fused = reciprocal_rank_fusion(lists, self.settings.rrf_k, weights=weights)
+        return self._boost_titles(table, self._boost_summaries(table, fused), query)
+
+    def _boost_titles(self, table: _Table, fused: list[tuple[str, float]], query: str) -> list[tuple[str, float]]:
+        """Raise chunks whose ärende title/section holds the query's words, by settings.title_boost."""
+        boost = self.settings.title_boost
+        index = table.keyword
+        if not boost or index is None or not fused:
+            return fused
+        idf = index.idf(index.tokenizer.tokenize(query))
+        total = sum(idf.values())
+        if not total:
+            return fused
+        boosted = []
+        for cid, score in fused:
+            chunk = table.chunks[table.by_id[cid]]
+            title = set(index.tokenizer.tokenize(" ".join(filter(None, [chunk.item_title, chunk.section]))))
+            boosted.append((cid, score * (1 + boost * sum(w for t, w in idf.items() if t in title) / total)))
+        return sorted(boosted, key=lambda cs: -cs[1])
 
     def _feedback(self, table: _Table, query: str, vector: list[float], fused: Sequence[tuple[str, float]],
                   filters: SearchFilters | None, mask: np.ndarray | None, dense: list[tuple[str, float]],
@@ -251,10 +275,13 @@ class Searcher:
             return dense, keyword
         index = table.keyword
         assert index is not None
+        documents = [index.tokenizer.tokenize(keyword_text(table.chunks[table.by_id[c]])) for c in ids]
+        query_tokens = index.tokenizer.tokenize(query)
+        if s.prf_max_coverage < 1.0 and coverage(query_tokens, documents, index.idf(query_tokens)) > s.prf_max_coverage:
+            return dense, keyword  # the first pass already holds the query's words: feedback would only drift
         if s.prf_terms > 0 and s.prf_weight > 0:
-            documents = [index.tokenizer.tokenize(keyword_text(table.chunks[table.by_id[c]])) for c in ids]
             candidates = {t for tokens in documents for t in tokens}
-            terms = feedback_terms(index.tokenizer.tokenize(query), documents, index.idf(candidates), s.prf_terms)
+            terms = feedback_terms(query_tokens, documents, index.idf(candidates), s.prf_terms)
             keyword = self._bm25(table, query, s.candidates, mask, terms, s.prf_weight)
         if s.rocchio_alpha > 0:
             vectors = self._store.vectors(ids)

@@ -65,6 +65,21 @@ class IndexSettings(BaseModel):
         description="With prf_docs: dense query = normalise(q + alpha x mean vector of the feedback chunks); "
                     "0 keeps the dense list of the first pass.",
     )
+    prf_first_pass_weight: float = Field(
+        0.0,
+        description="With prf_docs: RRF weight of the first pass's dense and BM25 lists kept in the final fusion "
+                    "next to the feedback lists (weight 1); 0 replaces them.",
+    )
+    prf_max_coverage: float = Field(
+        1.0,
+        description="With prf_docs: feedback runs only when no first-pass feedback chunk holds more than this share "
+                    "of the query words' idf mass (index/expand.py coverage); 1.0 runs it for every query.",
+    )
+    title_boost: float = Field(
+        0.0,
+        description="Hybrid search: fused score x (1 + boost x share of the query's idf mass found in the chunk's "
+                    "ärende title and section), a title field weighed apart from the body; 0 turns it off.",
+    )
     embed_batch_size: int = Field(32, description="Passages per encoder call during ingest.")
     encoder_batch: int = Field(
         16, description="Token windows per forward pass of the e5 torch engine (sorted by length); the int8 "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.expand import expandable, feedback_terms, rocchio
+from index.expand import coverage, expandable, feedback_terms, rocchio
 from index.keyword import KeywordIndex
 
 
@@ -41,3 +41,10 @@ def test_expanded_bm25_finds_a_chunk_sharing_only_the_expansion_word() -> None:
     # weight 0 or no expansion is the plain search
     assert index.search_expanded("akut", [(stem, 1.0)], 0.0, 3) == index.search("akut", 3)
     assert index.idf(["akut", "okänt"]).keys() == {"akut"}
+
+
+def test_coverage_is_the_best_documents_share_of_the_query_idf() -> None:
+    idf = {"hemlös": 3.0, "bostad": 1.0}
+    assert coverage(["hemlös", "bostad"], [["bostad"], ["hemlös", "x"]], idf) == pytest.approx(0.75)
+    assert coverage(["hemlös", "bostad"], [], idf) == 0.0
+    assert coverage(["dnr:sn/2023:144"], [["x"]], idf) == 1.0  # no words: nothing to feed back on

@@ -106,6 +106,45 @@ def test_summary_boost_lifts_decisions_and_summaries_without_changing_the_candid
         [h.chunk.chunk_id for h in boosted.search(query, method="keyword")]
 
 
+PRF = {"prf_docs": 3, "prf_terms": 10, "prf_weight": 0.3, "rocchio_alpha": 1.0}
+
+
+def test_feedback_reranks_hybrid_only_and_keeps_filters_exact_hits_and_similarities(searcher: Searcher) -> None:
+    query = "pengar till föreningar som hjälper brottsoffer"
+    plain = Searcher.from_settings(searcher.settings.model_copy(update={"prf_docs": 0}), searcher.embedder)
+    prf = Searcher.from_settings(searcher.settings.model_copy(update=PRF), searcher.embedder)
+    before, after = plain.search(query, k=10), prf.search(query, k=10)
+    assert after and [h.rank for h in after] == list(range(1, len(after) + 1))
+    # Similarities stay cosines to the question, not to the moved Rocchio vector.
+    vector = searcher.embedder.embed_query(query)
+    for hit in after:
+        stored = prf._store.vectors([hit.chunk.chunk_id])[hit.chunk.chunk_id]
+        assert hit.dense_similarity == pytest.approx(sum(a * b for a, b in zip(vector, stored)), abs=1e-4)
+    assert [h.chunk.chunk_id for h in plain.search(query, method="keyword")] == \
+        [h.chunk.chunk_id for h in prf.search(query, method="keyword")]
+    assert before[0].chunk.chunk_id in {h.chunk.chunk_id for h in prf.search(query, k=40)}
+    filtered = prf.search(query, k=8, filters=SearchFilters(kommun="tyresö"))
+    assert filtered and all(h.chunk.meeting.kommun == "Tyresö" for h in filtered)
+    exact = prf.search("SN/2023:00144 kostnader", k=3)
+    assert exact[0].source == "exact" and "SN/2023:144" in exact[0].chunk.diarienummer
+    # The coverage gate at 0 skips feedback for any query whose first hits hold one of its words.
+    gated = Searcher.from_settings(searcher.settings.model_copy(update={**PRF, "prf_max_coverage": 0.0}),
+                                   searcher.embedder)
+    assert [h.chunk.chunk_id for h in gated.search(query, k=10)] == [h.chunk.chunk_id for h in before]
+
+
+def test_title_boost_lifts_chunks_whose_title_holds_the_query(searcher: Searcher) -> None:
+    query = "internkontrollplan"
+    plain = Searcher.from_settings(searcher.settings.model_copy(update={"title_boost": 0.0}), searcher.embedder)
+    titled = Searcher.from_settings(searcher.settings.model_copy(update={"title_boost": 10.0}), searcher.embedder)
+    top = titled.search(query, k=3)
+    tokens = set(titled.refresh().keyword.tokenizer.tokenize(query))
+    assert all(tokens & set(titled.refresh().keyword.tokenizer.tokenize(h.chunk.item_title or "")) for h in top)
+    # Only hybrid is re-weighted.
+    assert [h.chunk.chunk_id for h in plain.search(query, method="keyword")] == \
+        [h.chunk.chunk_id for h in titled.search(query, method="keyword")]
+
+
 @pytest.fixture(scope="module")
 def window_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The Tyresö protocol (~60 chunks) indexed with sentence windows and the HashEmbedder."""
