@@ -219,6 +219,21 @@ def _citation(source: Source, claim: str) -> Citation:
     return make_citation(source.number, source.hit, quote)
 
 
+# A shared diarium's number "KS KF/2024:344" (Kommunstyrelsen's diarium, fullmäktige's series) is cited by its
+# series form "KF/2024:344" as well: that is how the ärende is referred to in the series' own documents.
+_SHARED_DIARIUM = re.compile(r"^[A-ZÅÄÖ]{1,6} ([A-ZÅÄÖ]{1,6}/\d{4}:\d+)$")
+
+
+def with_series_forms(numbers: tuple[str, ...]) -> tuple[str, ...]:
+    """("KS KF/2024:344",) -> ("KS KF/2024:344", "KF/2024:344"); other numbers unchanged."""
+    out = list(numbers)
+    for number in numbers:
+        match = _SHARED_DIARIUM.match(number)
+        if match and match.group(1) not in out:
+            out.append(match.group(1))
+    return tuple(out)
+
+
 def make_citation(number: int, hit: Hit, quote: str) -> Citation:
     """A Citation of `hit` with every field filled from the chunk; `quote` must be verbatim."""
     chunk = hit.chunk
@@ -227,7 +242,7 @@ def make_citation(number: int, hit: Hit, quote: str) -> Citation:
     return Citation(
         number=number,
         chunk_id=chunk.chunk_id,
-        diarienummer=chunk.diarienummer,
+        diarienummer=with_series_forms(chunk.diarienummer),
         section=chunk.section,
         paragraph=chunk.paragraph,
         item_title=chunk.item_title,

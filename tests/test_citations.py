@@ -100,3 +100,15 @@ def test_decision_chunk_is_shown_from_its_start(chat_chunks):
 def test_heading_match_brings_its_content_along():
     text = "Arbetsmarknads- och socialnämndens beslut\n1. Verksamhetsberättelsen godkänns.\nÖvrigt om annat."
     assert "godkänns" in excerpt(text, "arbetsmarknads- och socialnämndens beslut", 200)
+
+
+def test_a_shared_diarium_number_is_cited_in_its_series_form_too():
+    from assistant.citations import make_citation, with_series_forms
+    from conftest import make_chunk
+    from index.types import Hit
+
+    # KF-2025-08-28.txt writes "KF § 53    KS KF/2024:344".
+    chunk = make_chunk("Kommunfullmäktige beslutar att återremittera ärendet.", "c1", dnr=("KS KF/2024:344",))
+    citation = make_citation(1, Hit(chunk, 1.0, "fused", 1, 0.9), "Kommunfullmäktige beslutar att återremittera ärendet.")
+    assert citation.diarienummer == ("KS KF/2024:344", "KF/2024:344")
+    assert with_series_forms(("SN/2023:144",)) == ("SN/2023:144",)
