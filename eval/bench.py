@@ -245,15 +245,21 @@ def _serving_only(config: BenchConfig, result: dict[str, Any], started: float, p
         build.update(disk_mb=dir_size_mb(data_dir / "index"))
         result["scale"][str(n)] = build
         search = _search_level(f"N={n}", data_dir, config, progress)
-        chunks = search["embedded"]["chunks"]
-        result["search"][str(chunks)] = {"label": f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M",
-                                         **search}
+        chunks = search["embedded"]["chunks"]  # a stopped build holds fewer than its level's N
+        result["search"][str(chunks)] = {"label": _label(chunks), **search}
         checkpoint(result, config.out_dir)
     result["machine"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["verdicts"] = verdicts(result)
     write_outputs(result, config.out_dir)
     return result
+
+
+def _label(chunks: int) -> str:
+    """1062240 -> "1.06M", 106224 -> "106k", 900 -> "900"."""
+    if chunks >= 1_000_000:
+        return f"{chunks / 1_000_000:.2f}M"
+    return f"{chunks // 1000}k" if chunks >= 1000 else str(chunks)
 
 
 def _rounded(value: Any) -> Any:
@@ -285,8 +291,7 @@ def _scaled_levels(config: BenchConfig, sources: Sequence[Path], base_chunks: in
         build = run_phase("derive", {"data_dir": str(data_dir), "sources": source_dirs, "target": n})
         build["copy_previous_s"] = round(copy_s, 1)
         result["scale"][str(n)] = build
-        label = f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
-        result["search"][str(build["chunks"])] = {"label": label if n >= 1000 else str(n),
+        result["search"][str(build["chunks"])] = {"label": _label(build["chunks"]),
                                                   **_search_level(f"N={build['chunks']}", data_dir, config, progress)}
         checkpoint(result, config.out_dir)
         previous = data_dir
