@@ -54,7 +54,7 @@ class _Candidate:
 
 def extractive_answer(
     question: str, hits: Sequence[Hit], language: str, max_sentences: int = 3, max_chunks: int = 4,
-    require: re.Pattern[str] | None = None,
+    require: re.Pattern[str] | None = None, per_chunk: int = 2,
 ) -> tuple[str, tuple[Citation, ...]]:
     """Answer text of quoted sentences with [n] markers (n = position in `hits`) and their citations.
 
@@ -68,7 +68,7 @@ def extractive_answer(
     candidates = _candidates(question, hits[:max_chunks], intent, language)
     if require is not None:
         candidates = [c for c in candidates if require.search(_YEAR.sub(" ", c.sentence))]
-    chosen = _choose(candidates, hits, max_sentences, comparing=_compares(question))
+    chosen = _choose(candidates, hits, max_sentences, comparing=_compares(question), per_chunk=per_chunk)
     if not chosen:
         return "", ()
     chosen.sort(key=lambda c: (c.number, c.start))  # read in source order
@@ -144,15 +144,16 @@ def sentence_score(query_terms: set[str], sentence: str, intent: Intent, decisio
     return score
 
 
-def _choose(candidates: list[_Candidate], hits: Sequence[Hit], limit: int, comparing: bool) -> list[_Candidate]:
-    """The best candidates, one sentence said once, at most two per chunk, mostly from the best ärende."""
+def _choose(candidates: list[_Candidate], hits: Sequence[Hit], limit: int, comparing: bool,
+            per_chunk: int = 2) -> list[_Candidate]:
+    """The best candidates, one sentence said once, at most `per_chunk` per chunk, mostly from the best ärende."""
     chosen: list[_Candidate] = []
     seen: list[set[str]] = []
     per_hit: dict[int, int] = {}
     focus: set[str] = set()
     for c in candidates:
         words = terms(c.sentence)
-        if per_hit.get(c.number, 0) >= 2 or any(_similar(words, other) for other in seen):
+        if per_hit.get(c.number, 0) >= per_chunk or any(_similar(words, other) for other in seen):
             continue  # kallelse, tjänsteskrivelse and bilaga repeat the same sentence
         dnr = set(hits[c.number - 1].chunk.diarienummer)
         if chosen and focus and dnr and not (dnr & focus) and not comparing:

@@ -18,6 +18,7 @@ from assistant.extractive import extractive_answer
 from assistant.plan import QuestionPlan
 from assistant.prompts import STRUCTURED
 from assistant.reply import Numbering, Reply
+from assistant.structured import compound_case
 from corpus.types import Chunk
 from index.cases import title_similarity
 from index.types import Hit
@@ -28,6 +29,7 @@ _HISTORY = re.compile(
     r"|\bvilka nämnder\b[^?]*\bbeslutade\b|\b(i|av) (kommunstyrelsen|nämnden) och (sedan |därefter )?i\b"
     r"|\binnan (fullmäktiges|kommunfullmäktiges|nämndens) beslut\b"
     r"|\bhow (was|has|did) [^?]*\b(handled|treated|dealt with)\b|\bwhat happened next\b", re.I)
+_NOT_HEADING = re.compile(r"\w+\W+\w+\W+\w+")  # three words at least: no "Beslut" heading as a step's decision
 RELATED_HITS = 5  # hits whose ärende may be the same matter under another diarienummer
 SAME_MATTER = 0.6  # title similarity above which another nämnd's ärende is the same matter
 MAX_STEPS = 6  # meetings listed
@@ -42,12 +44,12 @@ def asks_history(plan: QuestionPlan) -> bool:
 def history_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, language: str) -> Reply | None:
     """Each meeting of the best hit's case (and of the same matter under another nämnd), oldest first, with its
     decision quoted; None without a case of two meetings or more (plain retrieval answers then)."""
-    if not asks_history(plan) or not hits:
+    if not asks_history(plan) or not (hits or plan.diarienummer):
         return None
     numbers = list(plan.diarienummer) or _case_numbers(hits)
     if not numbers:
         return None
-    chunks = {c.chunk_id: c for dnr in numbers for c in archive.case(dnr)}
+    chunks = {c.chunk_id: c for dnr in numbers for c in archive.case(dnr) or compound_case(archive, dnr)}
     meetings = _by_meeting(list(chunks.values()))
     if len(meetings) < 2:
         return None
@@ -58,7 +60,7 @@ def history_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, lan
                    or group)
         step_hits = [Hit(c, 1.0, "exact", i, None) for i, c in enumerate(decided)]
         text, citations = extractive_answer(plan.question, step_hits, language, STEP_SENTENCES,
-                                            max_chunks=len(step_hits))
+                                            max_chunks=len(step_hits), require=_NOT_HEADING, per_chunk=STEP_SENTENCES)
         if not citations:
             continue
         quotes = [line[2:] for line in text.splitlines() if line.startswith("- »")]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.archive import Archive
 from assistant.compare import TIMELINE_HITS, compare_reply, timeline_reply
+from assistant.history import history_reply
 from assistant.decision_state import DECISION, PROPOSAL, decision_state
 from assistant.meetings import MeetingKey
 from assistant.plan import QuestionPlan
@@ -27,8 +28,8 @@ def routed_reply(plan: QuestionPlan, archive: Archive, retrieve: Retrieve, filte
                  meetings: Sequence[MeetingKey], language: str) -> Reply | None:
     """The structured or per-part reply the plan's route gives, or None: answer by plain retrieval."""
     try:
-        if plan.route == "case":
-            return case_reply(plan, archive, language)
+        if plan.route == "case":  # "Hur behandlades ärendet (KF/2024:344) …?": its meetings one by one
+            return history_reply(plan, [], archive, language) or case_reply(plan, archive, language)
         if plan.route == "meeting":
             topic = retrieve(plan.question, filters) if not _narrowed(plan) else []
             return meeting_reply(plan, archive, meetings, language, topic)

@@ -30,7 +30,7 @@ def case_reply(plan: QuestionPlan, archive: Archive, language: str) -> Reply | N
     None when the archive holds no chunk of the named diarienummer (the caller refuses or retrieves).
     """
     words = STRUCTURED[language]
-    chunks = [c for dnr in plan.diarienummer for c in archive.case(dnr) or _compound_case(archive, dnr)]
+    chunks = [c for dnr in plan.diarienummer for c in archive.case(dnr) or compound_case(archive, dnr)]
     if not chunks:
         return None
     numbering = Numbering()
@@ -100,7 +100,7 @@ def meeting_reply(plan: QuestionPlan, archive: Archive, meetings: Sequence[Meeti
                  parts=tuple(parts) if len(parts) > 1 else ())
 
 
-def _compound_case(archive: Archive, dnr: str) -> list[Chunk]:
+def compound_case(archive: Archive, dnr: str) -> list[Chunk]:
     """Chunks of a compound diarienummer ending in `dnr`: "KS KF/2024:344" (a KF case prepared by KS) for "KF/2024:344"."""
     compound = {d for c in archive.decisions() for d in c.diarienummer if d.endswith(f" {dnr}")}
     return [c for d in sorted(compound) for c in archive.case(d)]

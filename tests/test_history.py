@@ -47,3 +47,14 @@ def test_a_case_of_one_meeting_is_no_history():
     single = ListSearcher([ks])
     plan = make_plan("Vilka beslut fattades om Industrigatan 23 i kommunstyrelsen och sedan i kommunfullmäktige?")
     assert history_reply(plan, [Hit(ks, 1.0, "fused", 1, 0.9)], single, "sv") is None
+
+
+def test_a_case_named_by_its_series_number_is_found_under_the_shared_diarium():
+    # The question writes "KF/2024:344"; Lomma's protocols write "KS KF/2024:344".
+    archive, ks, kf = _archive()
+    from dataclasses import replace as _replace
+
+    shared = ListSearcher([_replace(c, diarienummer=("KS KF/2025:187",)) for c in (ks, kf)])
+    plan = make_plan("Hur behandlades ärendet KF/2025:187 om Industrigatan 23 i kommunstyrelsen och sedan i fullmäktige?")
+    reply = history_reply(plan, [], shared, "sv")
+    assert reply is not None and "Kommunfullmäktige, 2025-09-25, § 72" in reply.text
