@@ -23,6 +23,10 @@ from index.types import Hit
 _QUOTE_LINE = re.compile(r"^- »(?P<quote>.+)« \[(?P<number>\d+)\]", re.M)
 _MARKER = re.compile(r"\[\d+\]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# An amount with its unit: "44 mkr", "78,5 miljoner kronor", "11 procent", "1 455 042 kronor".
+_UNIT = (r"kr|kronor|kronorna|mkr|mnkr|tkr|msek|sek|miljon(?:er)?|miljard(?:er)?|tusen|procent|procentenheter"
+         r"|%|personer|st|stycken|meter|km|kvm|timmar|dagar|veckor|månader|platser|ärenden")
+_AMOUNT = re.compile(rf"(?<![\w,.])(\d+(?:[ \u00a0]\d{{3}})*(?:[,.]\d+)?)\s*({_UNIT})(?![\wåäö])", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,9 @@ def verify_summary(raw: str, quoted: Sequence[Quoted]) -> Summary:
         return Summary(None, "model says the quotes do not answer")
     if len(_WORD.findall(_MARKER.sub(" ", raw))) < 2:
         return Summary(None, "no content beyond markers")
+    wrong_unit = _unquoted_amount(raw, quoted)
+    if wrong_unit:
+        return Summary(None, f"amount {wrong_unit!r} is not in the quotes with that unit")
     sources = [Source(q.number, _only_quotes(q), "") for q in quoted]
     checked = check_claims(raw, sources)
     if checked.replaced or checked.dropped or not checked.kept:
@@ -85,6 +92,23 @@ def refuses(text: str) -> bool:
     first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].lower()
     phrases = [p.lower().rstrip(".") for p in prompts.CANNOT_ANSWER_BY_LANGUAGE.values()]
     return any(p in first for p in [*phrases, *prompts.NO_INFORMATION])
+
+
+def _unquoted_amount(text: str, quoted: Sequence[Quoted]) -> str | None:
+    """The first "number unit" of `text` that no quoted sentence states with the same unit ("44 meter" vs "44 mkr").
+
+    The claim check compares numbers alone; the unit is what turns 44 mkr into something else.
+    """
+    stated = {_amount_key(m) for q in quoted for s in q.sentences for m in _AMOUNT.finditer(s)}
+    for match in _AMOUNT.finditer(_MARKER.sub(" ", text)):
+        if _amount_key(match) not in stated:
+            return match.group(0)
+    return None
+
+
+def _amount_key(match: re.Match[str]) -> tuple[str, str]:
+    number = re.sub(r"[ \u00a0]", "", match.group(1)).replace(",", ".")
+    return number, match.group(2).lower()
 
 
 def _only_quotes(quoted: Quoted) -> Hit:
