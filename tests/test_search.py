@@ -106,7 +106,7 @@ def test_summary_boost_lifts_decisions_and_summaries_without_changing_the_candid
         [h.chunk.chunk_id for h in boosted.search(query, method="keyword")]
 
 
-PRF = {"prf_docs": 3, "prf_terms": 10, "prf_weight": 0.3, "rocchio_alpha": 1.0}
+PRF = {"prf_docs": 3, "prf_terms": 10, "prf_weight": 0.3, "rocchio_alpha": 1.0, "prf_max_coverage": 1.0}
 
 
 def test_feedback_reranks_hybrid_only_and_keeps_filters_exact_hits_and_similarities(searcher: Searcher) -> None:
