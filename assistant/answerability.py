@@ -28,6 +28,9 @@ _PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöé�
 _NOTED_ONLY = re.compile(r"\b(tagit|tar|tog) del av (informationen|redovisningen|rapporten)\b|muntlig information"
                          r"|\bnoterar informationen\b|\b(informationen|redovisningen) (noteras|läggs till handlingarna)\b",
                          re.I)
+_WHICH_DECISION = re.compile(r"\bvilke[nt] \w*beslut\b|\bwhat \w* ?decision\b", re.I)
+_BEFORE_DECISION = re.compile(r"\binformationstillfälle\b|\b(information|informeras|informerades) inför\b"
+                              r"|\binför (ett |kommande )?\w*beslut\b", re.I)
 _ORAL = re.compile(r"muntlig (information|redovisning|föredragning)|\binformerar\b", re.I)
 # A vote question needs a votering in the evidence: counts, ja/nej, a reservation.
 _VOTED = re.compile(r"\b(votering\w*|omröstning\w*|röst(er|ade|ar|ning)\w*|ja-?röst\w*|nej-?röst\w*|\d+ ja\b|\d+ nej\b"
@@ -75,6 +78,13 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     structural = plan.wants("decision", "dnr", "case", "meeting", "agenda", "paragraph")
     if not structural and all(_NOTED_ONLY.search(q) for q in quotes):
         return Judgement(False, "only a noted oral report")
+    # "Vilket inriktningsbeslut fattade nämnden …?" answered only by "Nämnden noterar informationen": the decision
+    # asked for was not taken (the ärende was information before a coming decision).
+    titles = " ".join(h.chunk.item_title or "" for h in hits)
+    if _WHICH_DECISION.search(plan.question) and all(
+            _NOTED_ONLY.search(q) or _BEFORE_DECISION.search(q) or " ".join(q.split()) in " ".join(titles.split())
+            for q in quotes):
+        return Judgement(False, "only information, no decision")
     # An oral report ("Investeringsplan 2024-2027 – muntlig information") holds no content in writing.
     if not structural and not plan.wants("person") and all(_ORAL.search(h.chunk.item_title or "") for h in hits):
         return Judgement(False, "only an oral report (muntlig information)")

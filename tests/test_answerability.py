@@ -135,3 +135,18 @@ def test_a_month_meeting_written_as_one_word_must_be_in_the_archive():
     plan = make_plan("Vad beslutade nämnden för Teknik om nämndbudget 2025 på novembersammanträdet 2024?")
     assert plan.months == ("2024-11",)
     assert not judge(plan, [text], _hits(chunk)).answerable
+
+
+def test_a_decision_asked_for_that_was_only_information_is_not_answered():
+    # teknik_2024-10-23_protokoll.md § 104 as written: information before a coming inriktningsbeslut.
+    title = "Inriktningsbeslut avseende gatubelysning på enskilda vägar inom Kungsbacka kommun"
+    noted = make_chunk("Nämnden för Teknik noterar informationen till protokollet.", "c1", section="Beslut", title=title)
+    before = make_chunk("Informationstillfälle ett inför inriktningsbeslut avseende gatubelysning på enskilda vägar.", "c2",
+                        section="Sammanfattning", title=title)
+    quotes = [noted.text, before.text]
+    plan = make_plan("Vilket inriktningsbeslut fattade nämnden för Teknik om gatubelysning på enskilda vägar?")
+    verdict = judge(plan, quotes, _hits(noted, before))
+    assert not verdict.answerable and "information" in verdict.reason
+    # How the matter was handled is answered by the same evidence.
+    assert judge(make_plan("Vad beslutade nämnden för Teknik om gatubelysning på enskilda vägar?"), quotes,
+                 _hits(noted, before)).answerable
