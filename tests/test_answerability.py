@@ -140,9 +140,10 @@ def test_a_month_meeting_written_as_one_word_must_be_in_the_archive():
 def test_a_decision_asked_for_that_was_only_information_is_not_answered():
     # teknik_2024-10-23_protokoll.md § 104 as written: information before a coming inriktningsbeslut.
     title = "Inriktningsbeslut avseende gatubelysning på enskilda vägar inom Kungsbacka kommun"
-    noted = make_chunk("Nämnden för Teknik noterar informationen till protokollet.", "c1", section="Beslut", title=title)
+    noted = make_chunk("Nämnden för Teknik noterar informationen till protokollet.", "c1", section="Beslut", title=title,
+                       committee="Nämnden för Teknik")
     before = make_chunk("Informationstillfälle ett inför inriktningsbeslut avseende gatubelysning på enskilda vägar.", "c2",
-                        section="Sammanfattning", title=title)
+                        section="Sammanfattning", title=title, committee="Nämnden för Teknik")
     quotes = [noted.text, before.text]
     plan = make_plan("Vilket inriktningsbeslut fattade nämnden för Teknik om gatubelysning på enskilda vägar?")
     verdict = judge(plan, quotes, _hits(noted, before))
