@@ -312,7 +312,7 @@ def grow(index_dir: Path, sources: Sources, target: int, segment_chunks: int | N
     flush_segment()
     if keyword is None and tokenizer is None:  # nothing was added to a new index
         KeywordIndex(segments, SwedishTokenizer(), catalog.generation(), 0).save(keyword_dir)
-    elif keyword is not None and tokenizer is not None and KeywordIndex.saved_generation(keyword_dir) != catalog.generation():
+    elif tokenizer is not None and KeywordIndex.saved_generation(keyword_dir) != catalog.generation():
         KeywordIndex(segments, tokenizer, catalog.generation(), lexicon_chunks).save(keyword_dir)
     catalog.set_meta("windows", "0")
     catalog.set_meta("dirty", "0")
@@ -333,12 +333,15 @@ def main() -> None:
 
     from eval.bench_phases import dir_size_mb, peak_rss_mb
 
-    parser = argparse.ArgumentParser(description="Build (or resume) derived scaled indexes <out>/n<N> for `namnd bench --reuse`.")
-    parser.add_argument("sources", nargs="+", type=Path, help="index directories built by `namnd ingest` (<data_dir>/index)")
+    parser = argparse.ArgumentParser(
+        description="Build (or resume) derived scaled indexes <out>/n<N> for `namnd bench --reuse`.")
+    parser.add_argument("sources", nargs="+", type=Path,
+                        help="index directories built by `namnd ingest` (<data_dir>/index)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--chunks", type=int, action="append", required=True)
     parser.add_argument("--segment-chunks", type=int, default=None)
-    parser.add_argument("--nest", action="store_true", help="copy the previous level before growing (else each from scratch)")
+    parser.add_argument("--nest", action="store_true",
+                        help="copy the previous level before growing (else each from scratch)")
     args = parser.parse_args()
     stopping: list[int] = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))  # stop after the current batch, consistently
