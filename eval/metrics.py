@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from assistant.citations import with_series_forms
 from eval.dataset import Evidence
 
 _MONTHS = {
@@ -136,7 +137,10 @@ def is_relevant(text: str, source_file: str | None, diarienummer: Iterable[str],
     if gold.evidence:
         return squash(gold.evidence) in squash(text)
     if gold.diarienummer:
-        return canonical_dnr(gold.diarienummer) in {canonical_dnr(d) for d in diarienummer}
+        # A shared diarium's "KS KF/2023:324" is the ärende "KF/2023:324" of fullmäktige's series (the form the
+        # answers cite too): a hit carrying it is the case asked for.
+        held = with_series_forms(tuple(diarienummer))
+        return canonical_dnr(gold.diarienummer) in {canonical_dnr(d) for d in held}
     return False
 
 

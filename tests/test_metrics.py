@@ -142,3 +142,9 @@ def test_percentile_and_mean() -> None:
     assert percentile([], 50) is None
     assert mean([1.0, None, 0.0]) == 0.5
     assert mean([None]) is None
+
+
+def test_a_shared_diarium_number_matches_its_series_form() -> None:
+    gold = Evidence(source_file="KF-2024-03-14.txt", diarienummer="KF/2023:324", evidence=None)
+    assert is_relevant("Beslut:", "KF-2024-03-14.txt", ("KS KF/2023:324",), gold)
+    assert not is_relevant("Beslut:", "KF-2024-03-14.txt", ("KS KF/2023:325",), gold)
