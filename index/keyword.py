@@ -214,18 +214,19 @@ class KeywordIndex:
         return out
 
     def _ranked(self, scores: np.ndarray, n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:
+        # Only positive scores are ever returned, so select among those (a query's tokens reach a small share of
+        # 1M chunks): 13.3 -> 11.3 CPU-ms per query at 1.06M chunks (docs/performance.md), same output.
+        candidates = np.flatnonzero(scores > 0)
         if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        if len(scores) > n:
-            top = np.argpartition(-scores, n - 1)[:n]
+            candidates = candidates[mask[candidates]]
+        if len(candidates) > n:
+            values = scores[candidates]
+            kth = np.partition(values, len(values) - n)[len(values) - n]
             # Every chunk tied with the n-th score competes, so ties are cut by id, not by where
-            # argpartition happened to leave them (texts repeated across meetings tie exactly).
-            top = np.flatnonzero(scores >= max(scores[top].min(), np.finfo(float).tiny))
-        else:
-            top = np.arange(len(scores))
+            # the partition happened to leave them (texts repeated across meetings tie exactly).
+            candidates = candidates[values >= kth]
         # Sort by score, then by id, so equal scores come out in the same order every time.
-        ranked = sorted(((float(scores[i]), self.chunk_ids[i]) for i in top if scores[i] > 0),
-                        key=lambda sc: (-sc[0], sc[1]))
+        ranked = sorted(((float(scores[i]), self.chunk_ids[i]) for i in candidates), key=lambda sc: (-sc[0], sc[1]))
         return [(cid, score) for score, cid in ranked[:n]]
 
     # --- updates ------------------------------------------------------------------------------
