@@ -174,8 +174,12 @@ class SegmentSet:
                          any_dead=tuple(bool(d.any()) for d in self.dead), total=len(self))
         return stats
 
-    def scores(self, tokens: Sequence[str]) -> np.ndarray:
-        """BM25 score of every position for the query tokens (a repeated token counts again, as in bm25s)."""
+    def scores(self, tokens: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
+        """BM25 score of every position for the query tokens (a repeated token counts again, as in bm25s).
+
+        With `weights`, token i's contribution is multiplied by weights[i] (one pass for a weighted, expanded
+        query instead of one pass per token).
+        """
         stats = self._query_stats()
         out = np.zeros(stats["total"], dtype=np.float64)
         n = stats["n"]
@@ -192,17 +196,18 @@ class SegmentSet:
                                                          stats["any_dead"]):
             part = out[offset:offset + len(segment)]
             touched = False
-            for token in tokens:
+            for i, token in enumerate(tokens):
                 local = segment.lookup.get(token)
                 if local is None or token not in idf:
                     continue
+                scale = idf[token] if weights is None else idf[token] * weights[i]
                 start, end = segment.indptr[local], segment.indptr[local + 1]
                 docs, tf = segment.docs[start:end], segment.tfs[start:end]
                 # idf * tf / (tf + norm) with the operands' dtypes (float32 numerator, float64 norm), so the
                 # scores are bit-identical, but in two buffers instead of five temporaries per token.
                 weight = norm[docs]
                 np.add(tf, weight, out=weight)
-                np.divide(np.multiply(tf, np.float32(idf[token])), weight, out=weight)
+                np.divide(np.multiply(tf, np.float32(scale)), weight, out=weight)
                 part[docs] += weight
                 touched = True
             if touched and any_dead:

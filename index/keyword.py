@@ -197,9 +197,11 @@ class KeywordIndex:
             return []
         if not expansion or weight <= 0:
             return self._ranked(self.segments.scores(tokens), n, mask)
-        scores = (1 - weight) / len(tokens) * self.segments.scores(tokens)
-        for token, w in expansion:
-            scores += weight * w * self.segments.scores([token])
+        # One weighted pass over the postings: one pass per expansion token cost ~47 ms per expanded search
+        # at 797k chunks, the hybrid p95 tail (docs/performance.md).
+        share = (1 - weight) / len(tokens)
+        weights = [share] * len(tokens) + [weight * w for _, w in expansion]
+        scores = self.segments.scores([*tokens, *(t for t, _ in expansion)], weights)
         return self._ranked(scores, n, mask)
 
     def idf(self, tokens: Iterable[str]) -> dict[str, float]:

@@ -119,6 +119,17 @@ def test_segments_with_tombstones_score_as_one_fresh_segment() -> None:
         assert not incremental[dead].any()
 
 
+def test_weighted_scores_are_the_weighted_sum_of_per_token_scores() -> None:
+    from index.bm25 import Segment, SegmentSet
+
+    lists = _token_lists(60, seed=2)
+    parts = SegmentSet.of([Segment.build([f"c{i}" for i in range(60)][a:b], lists[a:b]) for a, b in ((0, 35), (35, 60))])
+    tokens, weights = ["w0", "w3", "w3", "w41", "unknown"], [0.4, 0.2, 0.1, 0.25, 0.05]
+    expected = sum(w * parts.scores([t]) for t, w in zip(tokens, weights))
+    assert np.allclose(parts.scores(tokens, weights), expected, rtol=1e-6, atol=1e-9)
+    assert parts.scores(tokens, [1.0] * 5).tolist() == parts.scores(tokens).tolist()
+
+
 def test_segment_scores_equal_bm25s() -> None:
     import bm25s
 
