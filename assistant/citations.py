@@ -1,4 +1,4 @@
-"""Number hits [1]..[n] as prompt data blocks; parse, verify and repair [n] markers into Citations."""
+"""Sources as prompt data blocks, markers for grounded but unmarked sentences, and verbatim Citations."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.prompts import SOURCE_BLOCK, source_header
-from assistant.sentences import Span, best_spans, relevance, sentence_spans, terms, wants_number
+from assistant.sentences import relevance, sentence_spans, terms, wants_number
 from assistant.types import Citation
 from corpus.paragraphs import DECISION_SECTIONS
 from index.types import Hit
 
 _MARKER = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
-_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{8,400})[\"“”«»]")
 # Chat-template control tokens must never reach the model from document text.
 _CONTROL = re.compile(r"<\|[^|>]{0,40}\|>|<\|/?|\|>")
 # Sentences that talk to the model rather than about the municipality (prompt injection).
@@ -34,59 +33,6 @@ class Source:
     number: int
     hit: Hit
     excerpt: str
-
-
-_DECISION_POINT = re.compile(r"^[ \t*-]*(\d{1,2}[.)]?[ \t]+)?[A-ZÅÄÖ][^\n]{0,200}(godkänn|beslut|överlämna|fastställ|"
-                             r"antar|antas|uppdra|föreslå|avslå|bevilja|anse)", re.M)
-
-
-def number_hits(hits: Sequence[Hit], query: str, max_chars: int) -> list[Source]:
-    """Sources [1]..[n], each trimmed to its most relevant sentences (at most max_chars).
-
-    A decision chunk is shown from its start: its numbered points rarely repeat the query's words.
-    """
-    sources = []
-    for i, hit in enumerate(hits, 1):
-        if hit.chunk.section in DECISION_SECTIONS:
-            text = hit.chunk.text
-            first_point = _DECISION_POINT.search(text)  # skip "§ 1014 / Dnr / title" furniture
-            shown = excerpt(text[first_point.start():] if first_point else text, "", max_chars)
-        else:
-            shown = excerpt(hit.chunk.text, query, max_chars)
-        sources.append(Source(i, hit, shown))
-    return sources
-
-
-def excerpt(text: str, query: str, max_chars: int) -> str:
-    """The chunk's most relevant sentences in document order, joined with ' … '.
-
-    A short heading-like match ("Arbetsmarknads- och socialnämndens beslut") brings the
-    sentence after it along, since that is where its content is.
-    """
-    spans = sentence_spans(text)
-    following = {s.start: spans[i + 1] for i, s in enumerate(spans[:-1])}
-    candidates: list[Span] = []
-    for span in best_spans(text, query, limit=12):
-        candidates.append(span)
-        if len(text[span.start:span.end].split()) < 6 and span.start in following:
-            candidates.append(following[span.start])
-    picked: list[Span] = []
-    used = 0
-    for span in dict.fromkeys(candidates):
-        sentence = text[span.start:span.end]
-        if _INSTRUCTION.search(sentence):
-            continue
-        if used + len(sentence) > max_chars and picked:
-            continue
-        picked.append(span)
-        used += len(sentence) + 3
-        if used >= max_chars:
-            break
-    if not picked:  # nothing matched: the chunk's opening, cut at a word boundary
-        safe = [text[s.start:s.end] for s in sentence_spans(text) if not _INSTRUCTION.search(text[s.start:s.end])]
-        return sanitize(" ".join(safe)[:max_chars].rsplit(" ", 1)[0])
-    picked.sort(key=lambda s: s.start)
-    return sanitize(" … ".join(text[s.start:s.end][:max_chars] for s in picked))
 
 
 def looks_like_instruction(sentence: str) -> bool:
@@ -112,18 +58,6 @@ def format_sources(sources: Sequence[Source]) -> str:
     return "\n".join(blocks)
 
 
-def find_verbatim(text: str, quote: str) -> str | None:
-    """The substring of `text` that `quote` denotes, tolerating whitespace differences."""
-    quote = quote.strip(" .…")
-    if len(quote) < 8:
-        return None
-    if quote in text:
-        return quote
-    pattern = r"\s+".join(re.escape(word) for word in quote.split())
-    match = re.search(pattern, text)
-    return match.group(0) if match else None
-
-
 def best_sentence(text: str, claim: str) -> str:
     """The sentence of `text` that best backs `claim` (the repair for a missing or bad quote)."""
     claim_terms, number = terms(claim), wants_number(claim)
@@ -132,31 +66,6 @@ def best_sentence(text: str, claim: str) -> str:
         return text.strip()[:300]
     best = max(spans, key=lambda s: (relevance(claim_terms, text[s.start:s.end], number), -s.start))
     return text[best.start:best.end]
-
-
-def extract_citations(answer: str, sources: Sequence[Source]) -> tuple[str, tuple[Citation, ...]]:
-    """Verified citations of `answer`; markers pointing at no source are removed from the text.
-
-    Each marker's quote is the text the model put in quotes before it when that is verbatim in
-    the chunk (whitespace-tolerant), else the chunk sentence that best matches the claim.
-    """
-    by_number = {s.number: s for s in sources}
-    citations: dict[int, Citation] = {}
-    pieces: list[str] = []
-    last = 0
-    for match in _MARKER.finditer(answer):
-        numbers = [int(n) for n in re.split(r"\s*[,;]\s*", match.group(1))]
-        valid = [n for n in numbers if n in by_number]
-        claim = _claim_before(answer, match.start())
-        for n in valid:
-            if n not in citations:
-                citations[n] = _citation(by_number[n], claim)
-        pieces.append(answer[last:match.start()])
-        pieces.append("".join(f"[{n}]" for n in dict.fromkeys(valid)))
-        last = match.end()
-    pieces.append(answer[last:])
-    text = re.sub(r"[ \t]+([.,;:!?])", r"\1", "".join(pieces))
-    return text.strip(), tuple(citations[n] for n in sorted(citations))
 
 
 def ground_unmarked(answer: str, sources: Sequence[Source]) -> str:
@@ -200,23 +109,6 @@ def _answer_sentences(text: str) -> list[str]:
     if last < len(text):
         pieces.append(text[last:])
     return pieces
-
-
-def _claim_before(answer: str, position: int) -> str:
-    """The answer text of the sentence that ends with the marker at `position`."""
-    head = _MARKER.sub(" ", answer[:position])
-    cut = max(head.rfind(". "), head.rfind("! "), head.rfind("? "), head.rfind("\n"))
-    return head[cut + 1:].strip()
-
-
-def _citation(source: Source, claim: str) -> Citation:
-    chunk = source.hit.chunk
-    quote = None
-    for match in _QUOTED.finditer(claim):
-        quote = find_verbatim(chunk.text, match.group(1)) or quote
-    if quote is None:
-        quote = best_sentence(chunk.text, claim)
-    return make_citation(source.number, source.hit, quote)
 
 
 # A shared diarium's number "KS KF/2024:344" (Kommunstyrelsen's diarium, fullmäktige's series) is cited by its

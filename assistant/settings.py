@@ -18,8 +18,9 @@ class ChatSettings(BaseModel):
 
     mode: str = Field(
         "extractive",
-        description="'extractive' (verbatim quotes, the default: it scores higher on held-out questions with the "
-                    "bundled 1.5B model, docs/evaluation.md) or 'llm' (retrieve, generate, verify claim by claim).")
+        description="'extractive' (verbatim quotes, the default) or 'llm' (the same quotes led by a short model "
+                    "answer verified claim by claim against them; same key facts on held-out questions, seconds "
+                    "slower on a 2-core CPU, docs/evaluation.md).")
     backend: str = Field("local", description="'local' (bundled GGUF), 'ollama' or 'openai'.")
     model_path: Path | None = Field(
         None, description="GGUF file for the local backend; default <data_dir>/models/qwen2.5-coder-1.5b-q4_k_m.gguf."
@@ -28,12 +29,8 @@ class ChatSettings(BaseModel):
     base_url: str | None = Field(None, description="URL of the ollama or OpenAI-compatible server.")
     api_key: str = Field("none", description="API key for an OpenAI-compatible server.")
     context_chunks: int = Field(
-        4, description="Retrieved chunks kept as sources; the extractive mode reads all of them, the LLM the "
-        "first prompt_chunks."
-    )
-    prompt_chunks: int = Field(
-        3, description="Of those, how many the LLM sees. 3 sources of ~230 chars + headers + question ≈ 445 "
-        "prompt tokens beyond the cached system prompt (measured, median over the dev set) ≈ 5.6 s at ~80 tok/s."
+        4, description="Retrieved chunks kept as sources; the extractive mode quotes from them and the LLM mode "
+        "sees only the sentences quoted."
     )
     n_ctx: int = Field(4096, description="LLM context window in tokens.")
     n_threads: int | None = Field(None, description="CPU threads for llama.cpp; None = all cores.")
@@ -41,13 +38,10 @@ class ChatSettings(BaseModel):
         4, description="backend 'local-batched': questions answered at the same time by one llama.cpp context "
         "(continuous batching; the KV cache holds n_ctx x n_parallel tokens, ~28 KB each)."
     )
-    max_tokens: int = Field(220, description="Most tokens generated per answer (~17 s at 13 tok/s).")
+    max_tokens: int = Field(
+        220, description="Most tokens generated per answer; LLM-mode summaries are one or two sentences (~40-60).")
     temperature: float = Field(0.1, description="Sampling temperature; low keeps answers close to sources.")
     max_question_chars: int = Field(1000, description="Longer questions are truncated with a notice.")
-    source_chars: int = Field(
-        230, description="Characters of each source shown to the LLM (its most relevant sentences); with "
-        "prompt_chunks=3 a typical prompt stays within ~450 uncached tokens (docs/assistant.md)."
-    )
     extractive_sentences: int = Field(3, description="Sentences quoted by the extractive mode.")
     fallback_to_extractive: bool = Field(
         True, description="When the LLM backend fails, answer extractively with a notice instead of raising."

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant import prompts
-from assistant.citations import Source, format_sources, sanitize
+from assistant.citations import Source, format_sources, ground_unmarked, sanitize
 from assistant.claims import check_claims
 from assistant.llm import Message
 from index.types import Hit
@@ -81,6 +81,8 @@ def verify_summary(raw: str, quoted: Sequence[Quoted]) -> Summary:
     if wrong_unit:
         return Summary(None, f"amount {wrong_unit!r} is not in the quotes with that unit")
     sources = [Source(q.number, _only_quotes(q), "") for q in quoted]
+    if not _MARKER.search(raw):  # a bare sentence gets the marker of the quote that clearly backs it
+        raw = ground_unmarked(raw, sources)
     checked = check_claims(raw, sources)
     if checked.replaced or checked.dropped or not checked.kept:
         return Summary(None, f"claims kept {checked.kept}, replaced {checked.replaced}, dropped {checked.dropped}")

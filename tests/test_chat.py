@@ -261,9 +261,11 @@ def test_sources_carrying_the_named_paragraph_come_first(chat_chunks, chat_setti
     assert answer.sources[0].chunk.paragraph == "§ 1014" and answer.citations[0].paragraph == "§ 1014"
 
 
-def test_llm_sees_only_prompt_chunks_sources(chat_chunks):
+def test_llm_sees_only_the_quoted_sentences(chat_chunks):
     llm = FakeChatModel(GOOD_REPLY)
-    answer = _assistant(chat_chunks, llm, ChatSettings(min_relevance=0.8, prompt_chunks=1, mode="llm")).answer(
+    answer = _assistant(chat_chunks, llm, ChatSettings(min_relevance=0.8, mode="llm", extractive_sentences=1)).answer(
         "Hur stort överskott och budget i balans hade socialnämnden 2022?")
     user = llm.history[0][1].content
-    assert "[1] Dnr" in user and "[2] Dnr" not in user and len(answer.sources) > 1
+    (quoted,) = [line for line in answer.text.splitlines() if line.startswith("- »")]
+    assert quoted[3:quoted.index("«")] in user and user.count("<<<") == 1 and len(answer.sources) > 1
+    assert "38,5" not in user  # a sentence of the same chunk that was not quoted

@@ -73,3 +73,8 @@ def test_a_date_its_quote_lacks_is_caught_by_the_claim_check():
     summary = verify_summary("Nämnden redovisade 78,5 miljoner kronor den 3 mars 2023 [1].",
                              quoted_evidence(EXTRACTIVE, _hits()))
     assert summary.text is None and "replaced 1" in summary.reason
+
+
+def test_a_bare_but_backed_sentence_gets_its_marker():
+    summary = verify_summary("Nämnden redovisade ett överskott på 78,5 miljoner kronor.", quoted_evidence(EXTRACTIVE, _hits()))
+    assert summary.text == "Nämnden redovisade ett överskott på 78,5 miljoner kronor [1]."
