@@ -35,6 +35,20 @@ class Source:
     excerpt: str
 
 
+# One quoted line of an answer, "- »sentence« [n]" (an English gloss may follow it).
+_QUOTE_LINE = re.compile(r"^- »(?P<quote>.+)« \[(?P<number>\d+)\]", re.M)
+
+
+def quote_line(sentence: str, number: int) -> str:
+    """One quoted line of an answer: "- »sentence« [n]", the sentence's whitespace collapsed."""
+    return f"- »{' '.join(sentence.split())}« [{number}]"
+
+
+def quoted_lines(text: str) -> list[tuple[int, str]]:
+    """(number, sentence) of every quoted line of an answer text, in order."""
+    return [(int(m.group("number")), m.group("quote")) for m in _QUOTE_LINE.finditer(text)]
+
+
 def looks_like_instruction(sentence: str) -> bool:
     """Whether a document sentence addresses the model ("ignorera tidigare instruktioner ...")."""
     return bool(_INSTRUCTION.search(sentence))

@@ -115,13 +115,14 @@ def _backing_sentence(source: Source, facts: Sequence[str]) -> str | None:
 def _holds(text: str, fact: str) -> bool:
     """Whether `fact` occurs in `text`: numbers compared without thousands spaces and with , = ."""
     if fact[:1].isdigit():
-        wanted = _plain_number(fact)
-        return any(_plain_number(m.group(0)) == wanted for m in _NUMBER.finditer(text)) or bool(
+        wanted = plain_number(fact)
+        return any(plain_number(m.group(0)) == wanted for m in _NUMBER.finditer(text)) or bool(
             re.search(rf"(?<![\d]){re.escape(fact)}(?![\d])", text))
     return fact.lower() in " ".join(text.split()).lower()
 
 
-def _plain_number(number: str) -> str:
+def plain_number(number: str) -> str:
+    """'1 455 042' -> '1455042', '4,2' -> '4.2': a number compared without thousands spaces and with , = ."""
     return re.sub(r"[ \u00a0]", "", number).replace(",", ".")
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.citations import DECISION_SECTIONS, looks_like_instruction, make_citation
+from assistant.citations import DECISION_SECTIONS, looks_like_instruction, make_citation, quote_line
 from assistant.glossary import gloss_decision_verbs
 from assistant.intent import Intent, question_intent
 from assistant.prompts import EXTRACTIVE_INTRO, EXTRACTIVE_LEADS
@@ -78,7 +78,7 @@ def extractive_answer(
         lines.append(lead)
     citations: dict[int, Citation] = {}
     for c in chosen:
-        line = f"- »{' '.join(c.sentence.split())}« [{c.number}]"
+        line = quote_line(c.sentence, c.number)
         gloss = gloss_decision_verbs(c.sentence) if language == "en" else None
         lines.append(f"{line} ({gloss})" if gloss else line)
         citations.setdefault(c.number, make_citation(c.number, hits[c.number - 1], c.sentence))

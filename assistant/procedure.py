@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assistant.answerability import party_abbreviation
 from assistant.archive import Archive
+from assistant.citations import quote_line
 from assistant.plan import QuestionPlan
 from assistant.prompts import PROCEDURE_INTRO
 from assistant.reply import Numbering, Reply
@@ -118,7 +119,7 @@ def procedure_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, l
             if quoted >= limit:
                 break
             number = numbering.cite(hit, quote)
-            lines.append(f"- »{' '.join(quote.split())}« [{number}]")
+            lines.append(quote_line(quote, number))
             quoted += 1
     return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits))
 

@@ -14,13 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant import prompts
-from assistant.citations import Source, format_sources, ground_unmarked, sanitize
-from assistant.claims import check_claims
+from assistant.citations import Source, format_sources, ground_unmarked, quoted_lines, sanitize
+from assistant.claims import check_claims, plain_number
 from assistant.llm import Message
 from index.types import Hit
 
-# One quoted line of an extractive answer: "- »sentence« [n]" (optionally followed by an English gloss).
-_QUOTE_LINE = re.compile(r"^- »(?P<quote>.+)« \[(?P<number>\d+)\]", re.M)
 _MARKER = re.compile(r"\[\d+\]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # An amount with its unit: "44 mkr", "78,5 miljoner kronor", "11 procent", "1 455 042 kronor".
@@ -49,10 +47,9 @@ class Summary:
 def quoted_evidence(extractive_text: str, hits: Sequence[Hit]) -> list[Quoted]:
     """The sources and sentences an extractive answer quotes, in the order of their numbers."""
     by_number: dict[int, list[str]] = {}
-    for match in _QUOTE_LINE.finditer(extractive_text):
-        number = int(match.group("number"))
+    for number, sentence in quoted_lines(extractive_text):
         if 1 <= number <= len(hits):
-            by_number.setdefault(number, []).append(match.group("quote"))
+            by_number.setdefault(number, []).append(sentence)
     return [Quoted(n, hits[n - 1], tuple(by_number[n])) for n in sorted(by_number)]
 
 
@@ -109,8 +106,7 @@ def _unquoted_amount(text: str, quoted: Sequence[Quoted]) -> str | None:
 
 
 def _amount_key(match: re.Match[str]) -> tuple[str, str]:
-    number = re.sub(r"[ \u00a0]", "", match.group(1)).replace(",", ".")
-    return number, match.group(2).lower()
+    return plain_number(match.group(1)), match.group(2).lower()
 
 
 def _only_quotes(quoted: Quoted) -> Hit:
