@@ -12,7 +12,7 @@ from assistant.decision_state import DECISION, PROPOSAL, decision_state
 from assistant.meetings import MeetingKey
 from assistant.plan import QuestionPlan
 from assistant.prompts import STRUCTURED
-from assistant.citations import make_citation
+from assistant.citations import make_citation, quote_line
 from assistant.reply import Reply
 from assistant.sentences import sentence_spans
 from assistant.structured import case_reply, meeting_reply
@@ -88,7 +88,7 @@ def add_quote(text: str, citations: tuple[Citation, ...], hits: tuple[Hit, ...],
               quote: str) -> tuple[str, tuple[Citation, ...], tuple[Hit, ...]]:
     """The answer with one more cited quote, its marker numbered after the existing sources."""
     number = len(hits) + 1
-    return (f"{text}\n- »{quote}« [{number}]", (*citations, make_citation(number, hit, quote)), (*hits, hit))
+    return (f"{text}\n{quote_line(quote, number)}", (*citations, make_citation(number, hit, quote)), (*hits, hit))
 
 
 def _first_sentence(chunk: Chunk) -> str | None:
