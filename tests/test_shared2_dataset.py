@@ -1,0 +1,140 @@
+"""eval/datasets/shared2.jsonl: a second, independently written question set over ../shared/corpora.
+
+It only uses the 49 documents that shared.jsonl does not; these tests check its shape, mix and that
+every piece of gold evidence is verbatim in its file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from eval.dataset import QuestionCase, load_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASETS = ROOT / "eval" / "datasets"
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+DNR = re.compile(r"^[A-ZÅÄÖ]+/\d{4}:[1-9]\d*$")
+needs_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason="the real archives are read from ../shared/corpora (not in the repo)")
+
+# The documents shared.jsonl leaves unused; shared2 gold may only come from these.
+SHARED2_FILES = frozenset("""
+BUN_2023-09-12.txt BUN_2023-12-12.txt BUN_2024-02-06.txt BUN_2024-05-14.txt KF-2022-09-22.txt KF-2023-04-20.txt
+KF-2023-05-11.txt KF-2023-06-01.txt KF-2023-08-31.txt KF-2023-12-07.txt KF-2024-02-01.txt KF-2024-04-18.txt
+KF-2024-05-30.txt KF-2024-09-26.txt KF-2025-03-13.txt KF-2025-12-04.txt KF-2026-04-09.txt KF-2026-05-07.txt
+KS_2026-05-20.txt KS_2026-06-10.txt Protokoll_BUN_2025-09-02.txt Protokoll_BUN_2025-10-07.txt Protokoll_BUN_2026-02-03.txt
+ifo_2024-10-17_kallelse.md ifo_2024-11-14_kallelse.md ifo_2024-11-14_protokoll.md ifo_2025-08-21_handlingar.md
+ifo_2025-08-21_kallelse.md ifo_2025-08-21_protokoll.md ifo_2025-11-13_kallelse.md ifo_2025-12-10_kallelse.md
+teknik_2024-10-23_kallelse.md teknik_2025-03-19_kallelse.md teknik_2025-04-15_kallelse.md teknik_2025-10-22_kallelse.md
+teknik_2025-11-19_kallelse.md teknik_2025-11-19_protokoll.md teknik_2025-11-19_protokoll_full.md
+teknik_2025-12-17_kallelse.md teknik_2025-12-17_protokoll.md vo_2024-10-17_kallelse.md vo_2024-10-17_protokoll.md
+vo_2024-11-14_kallelse.md vo_2024-11-14_protokoll.md vo_2025-09-04_kallelse.md vo_2025-09-04_protokoll.md
+vo_2025-10-16_kallelse.md vo_2025-10-16_protokoll.md vo_2025-11-13_kallelse.md
+""".split())
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def questions() -> tuple[QuestionCase, ...]:
+    return load_dataset(DATASETS / "shared2.jsonl").cases  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="module")
+def archive() -> dict[str, str]:
+    return {p.name: _squash(p.read_text(encoding="utf-8")) for p in CORPORA.rglob("*") if p.suffix in (".txt", ".md")}
+
+
+def _gold_files(case: QuestionCase) -> list[str]:
+    return [g.source_file for g in case.gold() if g.source_file]
+
+
+def test_question_mix(questions: tuple[QuestionCase, ...]) -> None:
+    n = len(questions)
+    types = Counter(c.type for c in questions)
+    assert n >= 90
+    assert types["unanswerable"] / n >= 0.22
+    assert types["date"] / n >= 0.15
+    assert (types["comparison"] + types["cross_meeting"]) / n >= 0.20
+    assert types["dnr_lookup"] / n >= 0.10
+    assert types["follow_up"] >= 8
+    assert sum(c.lang == "en" for c in questions) >= 10
+    for kind in ("decision_lookup", "number", "factual"):
+        assert types[kind] >= 1, kind
+
+
+def test_gold_comes_only_from_the_unused_documents_and_covers_both_archives(questions: tuple[QuestionCase, ...]) -> None:
+    files = Counter(f for c in questions for f in _gold_files(c))
+    assert set(files) <= SHARED2_FILES, sorted(set(files) - SHARED2_FILES)
+    assert len(files) >= 30
+    assert any(f.endswith(".txt") for f in files) and any(f.endswith(".md") for f in files)
+
+
+def test_no_question_repeats_the_first_shared_set(questions: tuple[QuestionCase, ...]) -> None:
+    first = {c.question.strip().casefold() for c in load_dataset(DATASETS / "shared.jsonl").cases}  # type: ignore[union-attr]
+    repeated = [c.id for c in questions if c.question.strip().casefold() in first]
+    assert repeated == []
+    texts = Counter(c.question.strip().casefold() for c in questions)
+    assert [q for q, k in texts.items() if k > 1] == []
+
+
+def test_follow_ups_point_at_a_question_in_the_file(questions: tuple[QuestionCase, ...]) -> None:
+    asked = {c.question for c in questions}
+    for case in questions:
+        if case.type == "follow_up":
+            assert case.previous_question, case.id
+        if case.previous_question:
+            assert case.previous_question in asked, case.id
+            assert case.previous_question != case.question, case.id
+
+
+def test_unanswerable_cases_carry_no_gold_and_answered_cases_do(questions: tuple[QuestionCase, ...]) -> None:
+    for case in questions:
+        if case.answerable:
+            assert case.evidence and case.key_facts and case.source_file, case.id
+        else:
+            assert case.evidence is None and case.key_facts == [] and case.answer, case.id
+            assert case.source_file is None and case.diarienummer is None and not case.additional_evidence, case.id
+
+
+def test_comparisons_and_cross_meeting_cases_have_a_second_passage_or_several_facts(questions: tuple[QuestionCase, ...]) -> None:
+    for case in questions:
+        if case.type in ("comparison", "cross_meeting"):
+            assert case.additional_evidence or len(case.key_facts) >= 2, case.id
+
+
+def test_diarienummer_are_canonical(questions: tuple[QuestionCase, ...]) -> None:
+    dnrs = [d for c in questions for d in c.gold_diarienummer()]
+    assert dnrs and all(DNR.match(d) for d in dnrs), [d for d in dnrs if not DNR.match(d)]
+
+
+def test_key_facts_are_in_the_reference_answer(questions: tuple[QuestionCase, ...]) -> None:
+    from eval.metrics import contains_fact
+
+    missing = [(c.id, f) for c in questions for f in c.key_facts if not contains_fact(c.answer, f)]
+    assert missing == []
+
+
+@needs_corpora
+def test_every_evidence_is_verbatim_in_its_file(questions: tuple[QuestionCase, ...], archive: dict[str, str]) -> None:
+    golds = [(c.id, g) for c in questions for g in c.gold()]
+    assert all(g.source_file in archive for _, g in golds), [(i, g.source_file) for i, g in golds if g.source_file not in archive]
+    missing = [(i, g.evidence[:60]) for i, g in golds if g.evidence and _squash(g.evidence) not in archive[g.source_file]]
+    assert missing == []
+
+
+@needs_corpora
+def test_gold_diarienummer_occur_in_their_files(questions: tuple[QuestionCase, ...], archive: dict[str, str]) -> None:
+    # "IF/2025:231" is written "IF-2025-00231", "KF/2024:373" as "KS KF/2024:373", "KS/2024:779" as "KS-2024-00779"
+    def written(dnr: str) -> re.Pattern[str]:
+        prefix, year, serial = re.match(r"(\w+)/(\d{4}):(\d+)", dnr).groups()  # type: ignore[union-attr]
+        return re.compile(rf"{prefix}\s?[/-]\s?{year}\s?[:-]\s?0*{serial}(?!\d)", re.IGNORECASE)
+
+    absent = [(c.id, g.diarienummer) for c in questions for g in c.gold()
+              if g.diarienummer and g.source_file in archive and not written(g.diarienummer).search(archive[g.source_file])]
+    assert absent == []
