@@ -113,7 +113,11 @@ def contains_fact(answer: str, fact: str) -> bool:
     # "15" must not match inside "150" or "2015", but "beslut" may match in "beslutet".
     before = r"(?<![\d.])" if needle[0].isdigit() else ""
     after = r"(?![\d])" if needle[-1].isdigit() else ""
-    return re.search(before + re.escape(needle) + after, hay) is not None
+    if re.search(before + re.escape(needle) + after, hay):
+        return True
+    # A day without a year ("10 december" -> "10/12") is also met by the same day with its year ("2024-12-10").
+    day = re.fullmatch(r"(\d{1,2})/(\d{1,2})", needle)
+    return bool(day) and re.search(rf"\b\d{{4}}-{int(day[2]):02d}-{int(day[1]):02d}\b", hay) is not None
 
 
 def key_fact_score(answer: str, facts: Sequence[str]) -> float | None:
