@@ -18,7 +18,7 @@ from assistant.citations import quote_line
 from assistant.plan import QuestionPlan
 from assistant.prompts import PROCEDURE_INTRO
 from assistant.reply import Numbering, Reply
-from assistant.sentences import relevance, sentence_spans, terms
+from assistant.sentences import relevance, sentence_spans, terms, topic_terms
 from corpus.paragraphs import DECISION_SECTIONS
 from corpus.types import Chunk
 from index.types import Hit
@@ -58,7 +58,14 @@ TITLE_WEIGHT = 0.5  # the ärende's title matching the question adds half its re
 NEXT_SHARE = 0.8  # a second vote or yrkande is quoted when it scores 80 % of the best
 COMPARE_SHARE = 0.5  # a comparison quotes the best fact of each ärende scoring half the best
 _MOVER = re.compile(r"([A-ZÅÄÖ][\wéü-]+) \([A-ZÅÄÖ]{1,3}\) yrka")  # "Per Bengtsson (S) yrkar" -> "Bengtsson"
-PARTY_BONUS = 0.3  # a yrkande of the party the question names ("Socialdemokraterna" -> "(S)")
+TOPIC_ONLY = True  # match on topic_terms (no nämnd, kommun, month, year or procedure words); see its commit
+PARTY_BONUS = 0.3
+# A vote on whether to decide today (återremiss, bordläggning) comes before the vote on the matter; a question
+# that does not ask about återremiss means the latter (shared_tune sh-bun-002: "Ja 7, Nej 4" on the återremiss was
+# quoted for "Hur röstade nämnden om det?").
+_ORDER_VOTE = re.compile(r"avgöras (vid|på|under) dagens sammanträde|återremitt\w*|bordlägg\w*", re.I)
+_ORDER_ASKED = re.compile(r"återre|bordlä|avgöra", re.I)
+ORDER_VOTE_PENALTY = 0.1  # a yrkande of the party the question names ("Socialdemokraterna" -> "(S)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +94,9 @@ def procedure_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, l
     kind = procedure_kind(plan)
     if kind is None or not hits:
         return None
-    query = terms(plan.question)
+    # The ärende is told by the question's topic words, not its nämnd, month or "röstade".
+    scope = [w for h in hits[:ITEM_HITS] for w in (h.chunk.meeting.committee or "", h.chunk.meeting.kommun or "")]
+    query = topic_terms(plan.question, scope) if TOPIC_ONLY else terms(plan.question)
     parties = _parties(plan.question)
     found: list[_Found] = []
     seen: set[str] = set()
@@ -193,7 +202,10 @@ def _groups(kind: str, text: str, query: set[str], parties: set[str]) -> list[tu
             context = " ".join([*before, sentence, *after])
             lead = max(before, key=lambda s: relevance(query, s), default=None)
             quotes = tuple(q for q in (lead, sentence, *after) if q)
-            out.append((relevance(query, context), quotes))
+            score = relevance(query, context)
+            if before and _ORDER_VOTE.search(before[-1]) and not _ORDER_ASKED.search(" ".join(query)):
+                score -= ORDER_VOTE_PENALTY  # "… ska avgöras vid dagens sammanträde …": a vote on when, not on what
+            out.append((score, quotes))
         elif _SENTENCES[kind].search(sentence) and (not parties or kind == "jäv"
                                                     or any(f"({p})" in sentence for p in parties)):
             bonus = PARTY_BONUS if any(f"({p})" in sentence for p in parties) else 0.0

@@ -111,6 +111,28 @@ def terms(text: str) -> set[str]:
     return out
 
 
+_MONTH_WORDS = frozenset(m[:6] for m in """januari februari mars april maj juni juli augusti september oktober november
+    december january february march may june july august october""".split())
+# Procedure and body words: what is asked about an ärende and who handled it, never which ärende it is.
+_PROCEDURE_WORDS = frozenset(w[:6] for w in """röstade röstades röster rösterna röstning votering voteringen omröstning
+    omröstningen reserverade reservation reservationer yrkade yrkande yrkanden jäv jävig jäviga deltog beslutade beslöt
+    sammanträde sammanträdet mötet protokollet voted vote votes voting moved dissent nämnd nämnden nämndens
+    kommunen fullmäktige styrelsen committee council""".split())
+
+
+def topic_terms(question: str, scope: Sequence[str] = ()) -> set[str]:
+    """The question's terms less what only places or frames it: years, months, procedure words ("röstade",
+    "yrkade") and the words of `scope` (the kommun and nämnd names of the meetings searched).
+
+    "Hur röstade Vård & Omsorg om åtgärdsplanen för hemtjänsten i september 2025?" -> {"åtgärd", "hemtjä"}: the
+    ärende asked about is told by those words, not by the nämnd, the month or the verb.
+    """
+    framing = set().union(*(terms(s) for s in scope)) if scope else set()
+    out = {t for t in terms(question)
+           if not (t.isdigit() or t in _MONTH_WORDS or t in _PROCEDURE_WORDS or t in framing)}
+    return out or terms(question)
+
+
 def relevance(query_terms: set[str], sentence: str, wants_number: bool = False,
               weights: Mapping[str, float] | None = None) -> float:
     """Weighted share of query terms found in `sentence`.

@@ -75,3 +75,31 @@ def test_how_a_yrkande_went_is_its_proposition_and_count():
     # Without the question about its fate, only the party's yrkanden are quoted.
     plain = procedure_reply(make_plan("Vad ville Sverigedemokraterna investera i?"), hits, archive, "sv")
     assert plain is not None and "Ja 38" not in plain.text
+
+
+# BUN-2023-10-10 style: a vote on deciding today (återremiss) before the vote on the matter.
+ORDER_VOTES = ("Omröstning begärs. Den som önskar att ärendet ska avgöras vid dagens sammanträde röstar ja, och den som\n"
+               "önskar återremittera ärendet röstar nej.\n\nJa 7, Nej 4.\n\n"
+               "Den som önskar bifalla arbetsutskottets förslag till beslut röstar ja, och den som önskar avslå det\n"
+               "röstar nej.\n\nJa 7, Nej 2, Avstår 2.\n")
+
+
+def test_the_vote_on_the_matter_is_preferred_to_the_vote_on_återremiss():
+    chunk = make_chunk(ORDER_VOTES, "o", section="Beslutsgång", title="Paus i intaget av förskoleklasser på Pilängskolan",
+                       committee="Barn- och utbildningsnämnden", kommun="Lomma", dnr=("BUN/2023:88",), date="2023-10-10")
+    hits = [Hit(chunk, 1.0, "fused", 1, 0.9)]
+    reply = procedure_reply(make_plan("Hur röstade nämnden om paus i intaget på Pilängskolan?"), hits,
+                            ListSearcher([chunk]), "sv")
+    assert reply is not None
+    counts = [line for line in reply.text.splitlines() if "Ja 7" in line]
+    assert counts and "Ja 7, Nej 2, Avstår 2." in counts[0]
+    asked = procedure_reply(make_plan("Hur röstade nämnden om återremiss av paus i intaget på Pilängskolan?"), hits,
+                            ListSearcher([chunk]), "sv")
+    assert asked is not None and "Ja 7, Nej 4." in asked.text
+
+
+def test_topic_terms_drop_the_frame_of_the_question():
+    from assistant.sentences import topic_terms
+
+    got = topic_terms("Hur röstade Vård & Omsorg om åtgärdsplanen för hemtjänsten i september 2025?", ["Vård & Omsorg"])
+    assert got == {"åtgärd", "hemtjä"}
