@@ -15,7 +15,7 @@ from assistant.answerability import REQUIRED, judge
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
 from assistant.extractive import extractive_answer
-from assistant.glossary import swedish_view
+from assistant.glossary import swedish_view, with_genre_synonyms
 from assistant.intent import question_intent
 from assistant.question_language import question_language
 from assistant.llm import ChatModel, make_chat_model
@@ -107,7 +107,7 @@ class Assistant:
         if filters is None and history:
             filters = history[-1].filters  # follow-ups keep the conversation's filters
         llm = self._llm if self.settings.condense_with_llm else None
-        query = condense(question, history, llm, language)
+        query = with_genre_synonyms(condense(question, history, llm, language))
         plan = make_plan(query, language)
         routed = routed_reply(plan, self.searcher, self._retrieve, filters, self.meetings, language)
         if routed is not None:  # a case, meeting or comparison answered from its own cited evidence

@@ -126,3 +126,19 @@ def gloss_decision_verbs(sentence: str) -> str | None:
     glosses = dict.fromkeys(f"{m.group(1)} = {DECISION_VERBS_EN[m.group(1).lower()]}"
                             for m in _SV_VERB.finditer(sentence))
     return ", ".join(glosses) or None
+
+
+# Swedish words the documents write another way: the protocols say "sammanträde", people say "möte"
+# ("mötesdatum", "mötet i mars"): (pattern, the documents' stem); the pattern's groups are kept after the stem.
+# A nämnd's meeting plan for a year is decided as "sammanträdestider": "mötesdatum", "sammanträdesplan", "vilka
+# dagar skulle BUN sammanträda" ask for it.
+_SV_SYNONYMS = ((re.compile(r"\bmöte(na|ns|ts|s|t|n)?(\w*)", re.I), "sammanträde"),
+                (re.compile(r"\b(?:mötes|sammanträdes)(?:datum|plan|planen|dagar|tider)\b|\bsammanträda\b()", re.I),
+                 "sammanträdestider"))
+
+
+def with_genre_synonyms(query: str) -> str:
+    """The query with the documents' word for each colloquial one appended: "vilka mötesdatum …" ->
+    "vilka mötesdatum … sammanträdesdatum" (the original words stay, so nothing the user wrote is lost)."""
+    added = [stem + "".join(g or "" for g in m.groups()) for pattern, stem in _SV_SYNONYMS for m in pattern.finditer(query)]
+    return f"{query} {' '.join(dict.fromkeys(added))}" if added else query

@@ -28,6 +28,9 @@ _STOPWORDS = frozenset(
     där då bli blev blir hos mot inom utan the of and to in on for what how did was were is
     which who when why does do a an by with from that this it its""".split()
 )
+# Words of the genre written two ways: a "möte" is a "sammanträde" ("mötesdatum" = "sammanträdesdatum").
+_SYNONYM_STEMS = {"möte": "samman"}
+_SYNONYM_PREFIXES = tuple(_SYNONYM_STEMS)
 _QUANTITY = re.compile(r"\b(hur (stor|stort|stora|mycket|många)|belopp|summa|antal|how (much|many|large))\b", re.I)
 
 
@@ -107,7 +110,7 @@ def terms(text: str) -> set[str]:
         if word.isdigit():
             out.add(word)
         elif len(word) >= 3:
-            out.add(word[:6])
+            out.add(_SYNONYM_STEMS.get(word[:4], word[:6]) if word.startswith(_SYNONYM_PREFIXES) else word[:6])
     return out
 
 

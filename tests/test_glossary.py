@@ -31,3 +31,13 @@ def test_decision_verbs_are_glossed():
     assert gloss_decision_verbs("Socialnämnden godkänner uppföljningen och överlämnar den.") == (
         "godkänner = approves, överlämnar = forwards")
     assert gloss_decision_verbs("Nämnden redovisar ett överskott.") is None
+
+
+def test_genre_synonyms_add_the_documents_words_and_keep_the_users():
+    from assistant.glossary import with_genre_synonyms
+
+    assert with_genre_synonyms("Vilka mötesdatum för 2023?").split()[:4] == ["Vilka", "mötesdatum", "för", "2023?"]
+    assert "sammanträdesdatum" in with_genre_synonyms("Vilka mötesdatum för 2023?")
+    assert "sammanträdestider" in with_genre_synonyms("Vilka dagar skulle BUN sammanträda under 2024?")
+    assert with_genre_synonyms("på mötet i mars").endswith("sammanträdet")
+    assert with_genre_synonyms("Vad beslutade nämnden om budgeten?") == "Vad beslutade nämnden om budgeten?"
