@@ -36,7 +36,15 @@ _ORAL = re.compile(r"muntlig (information|redovisning|föredragning)|\binformera
 _VOTED = re.compile(r"\b(votering\w*|omröstning\w*|röst(er|ade|ar|ning)\w*|ja-?röst\w*|nej-?röst\w*|\d+ ja\b|\d+ nej\b"
                     r"|reserv\w*|avstår|avstod|enhälligt|acklamation)\b", re.I)
 # The fact a question of one kind must contain, as a pattern over a quoted sentence (years removed).
-REQUIRED = {"amount": re.compile(rf"\d|{_NUMBER_WORDS}", re.I)}
+class FigureFilter:
+    """Passes a sentence that states a figure: a digit or number word other than a year, an ISO date, a
+    diarienummer, a § or a list number (the `require` of an amount question's second pass)."""
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return _AMOUNT.search(_figures_only(text))
+
+
+REQUIRED = {"amount": FigureFilter()}
 _WORD = re.compile(r"\w+")
 # Question and procedure words that say nothing about the topic.
 _GENERIC = frozenset(
@@ -54,6 +62,12 @@ _KOMMUNER = frozenset(k.lower() for k in KOMMUNER)
 # Riksdag parties as the protocols abbreviate them after a name: "Hravn Forsne (M)".
 _PARTIES = {"socialdemokrat": "S", "moderat": "M", "sverigedemokrat": "SD", "centerpartie": "C",
             "vänsterpartie": "V", "kristdemokrat": "KD", "liberal": "L", "miljöpartie": "MP"}
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_DNR_WRITTEN = re.compile(r"\b[A-ZÅÄÖ]{2,5}[ /-]?\d{4}[:/-]\d+\b")
+_PARAGRAPH_NUMBER = re.compile(r"§§?\s*\d+(\s*[-–]\s*\d+)?")
+_ENUMERATOR = re.compile(r"(?m)^\s*\d{1,2}[.)]\s+(?=[A-ZÅÄÖa-zåäö])|(?<=[.:;]\s)\d{1,2}[.)]\s")
+# Series whose number names one document or stage: "delårsrapport 1", "tertial 2", "kvartal 3", "fas 2", "etapp 1".
+_NUMBERED = re.compile(r"\b(delårsrapport|tertial|kvartal|fas|etapp)\s+(\d)\b")
 MAX_MISSING_TOPIC = 0.6  # share of topic words (3 or more) absent from the quoted evidence; tuned on dev_tune
 
 
@@ -89,8 +103,11 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     if not structural and not plan.wants("person") and all(_ORAL.search(h.chunk.item_title or "") for h in hits):
         return Judgement(False, "only an oral report (muntlig information)")
     kind = _asked_kind(plan)
-    if kind == "amount" and not _AMOUNT.search(_YEAR.sub(" ", evidence)):
+    if kind == "amount" and not _AMOUNT.search(_figures_only(evidence)):
         return Judgement(False, "no number in the evidence")
+    numbered = _numbered_document(plan.question, evidence, hits)
+    if numbered:  # "delårsrapport 1" asked, only "delårsrapport 2" quoted: another document of the series
+        return Judgement(False, f"{numbered!r} not in the evidence")
     if plan.wants("vote") and not _VOTED.search(" ".join(h.chunk.text for h in hits)):
         return Judgement(False, "no votering in the evidence")
     # Evidence from another kommun than the one asked about (any kommun the question writes counts).
@@ -123,6 +140,29 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     if missing >= MAX_MISSING_TOPIC:
         return Judgement(False, f"topic words missing ({missing:.2f})")
     return Judgement(True)
+
+
+def _figures_only(text: str) -> str:
+    """`text` without the digits that are no amounts: years, ISO dates, diarienummer, § numbers and list numbers
+    ("1. Verksamhetsberättelsen godkänns." states no figure)."""
+    text = _ISO_DATE.sub(" ", text)
+    for dnr in find_diarienummer(text):
+        text = text.replace(dnr, " ")
+    text = _DNR_WRITTEN.sub(" ", text)
+    text = _PARAGRAPH_NUMBER.sub(" ", text)
+    text = _ENUMERATOR.sub(" ", text)
+    return _YEAR.sub(" ", text)
+
+
+def _numbered_document(question: str, evidence: str, hits: Sequence[Hit]) -> str | None:
+    """A numbered document or stage the question names ("delårsrapport 1", "tertial 2", "fas 2") that neither the
+    quotes nor the cited ärenden's titles name with that number, when they name the same series with another."""
+    stated = " ".join([evidence, *(h.chunk.item_title or "" for h in hits)]).lower()
+    for series, number in _NUMBERED.findall(question.lower()):
+        written = set(re.findall(rf"\b{series}\w*\s+(\d)\b", stated))
+        if written and number not in written:
+            return f"{series} {number}"
+    return None
 
 
 def missing_topic_share(question: str, evidence: str) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from assistant.citations import DECISION_SECTIONS, looks_like_instruction, make_citation, quote_line
 from assistant.glossary import gloss_decision_verbs
@@ -49,6 +50,12 @@ OWN_WEIGHT = 1.0  # a follow-up's own words count extra beside the subject carri
 _COMPARES = re.compile(r"\bjämför|\brespektive\b|\bmellan\b|\bcompar|\bversus\b|\beller\b", re.I)
 
 
+class SentenceFilter(Protocol):
+    """What `require` needs: a compiled pattern, or anything else with its `search`."""
+
+    def search(self, text: str) -> object: ...
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     score: float
@@ -59,7 +66,7 @@ class _Candidate:
 
 def extractive_answer(
     question: str, hits: Sequence[Hit], language: str, max_sentences: int = 3, max_chunks: int = 4,
-    require: re.Pattern[str] | None = None, per_chunk: int = 2,
+    require: SentenceFilter | None = None, per_chunk: int = 2,
 ) -> tuple[str, tuple[Citation, ...]]:
     """Answer text of quoted sentences with [n] markers (n = position in `hits`) and their citations.
 
@@ -72,7 +79,7 @@ def extractive_answer(
     intent = question_intent(question)
     candidates = _candidates(question, hits[:max_chunks], intent, language)
     if require is not None:
-        candidates = [c for c in candidates if require.search(_YEAR.sub(" ", c.sentence))]
+        candidates = [c for c in candidates if require.search(c.sentence)]
     chosen = _choose(candidates, hits, max_sentences, comparing=_compares(question), per_chunk=per_chunk)
     if not chosen:
         return "", ()

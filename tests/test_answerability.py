@@ -151,3 +151,23 @@ def test_a_decision_asked_for_that_was_only_information_is_not_answered():
     # How the matter was handled is answered by the same evidence.
     assert judge(make_plan("Vad beslutade nämnden för Teknik om gatubelysning på enskilda vägar?"), quotes,
                  _hits(noted, before)).answerable
+
+
+def test_list_numbers_dnr_and_paragraphs_are_no_figures_for_an_amount_question():
+    from assistant.answerability import REQUIRED
+
+    figures = REQUIRED["amount"]
+    assert not figures.search("1. Verksamhetsberättelse för år 2018 godkänns.")
+    assert not figures.search("BUN § 51                            BUN/2023:183")
+    assert not figures.search("daterad 2023-07-27")
+    assert figures.search("I enkäten svarade 918 vårdnadshavare.")
+    assert figures.search("15 nyanlända hushåll ska ha fått ett hyreskontrakt.")
+
+
+def test_another_number_of_a_numbered_report_does_not_answer():
+    from assistant.answerability import _numbered_document
+
+    asked = "Vad var Lomma kommuns resultat per den 30 april 2025 enligt delårsrapport 1?"
+    assert _numbered_document(asked, "att godkänna föreliggande delårsrapport 2 för Lomma kommun", []) == "delårsrapport 1"
+    assert _numbered_document(asked, "Delårsrapport 1 visar ett resultat på 37,7 mnkr.", []) is None
+    assert _numbered_document(asked, "Resultatet per den 30 april var 37,7 mnkr.", []) is None  # no series named
