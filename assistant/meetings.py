@@ -26,11 +26,15 @@ _ROLE_ASK = {"ordförande": r"(?<!vice )ordförande|chair", "vice ordförande": 
              r"|justerade\)? (protokollet|the minutes)"}
 _TIME_LINE = re.compile(rf"^[ \t*]*(Tid|Datum|Sammanträdesdatum)\b:?[^\n]*?({_ISO}|\d{{1,2}}[:.]\d{{2}})[^\n]*$",
                         re.M | re.I)
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+_CLOCK_LINE = re.compile(r"^[ \t*]*(Tid|Klockan|Kl\.?)\b:?[^\n]*?\b\d{1,2}[:.]\d{2}\b[^\n]*$", re.M | re.I)
 _PLACE_LINE = re.compile(r"^[ \t*]*(Plats|Lokal|Sammanträdesplats)\b:?[ \t]+\S[^\n]*$", re.M | re.I)
 _JUSTERING = re.compile(rf"Justering\w*(?:[^\n\d]|\n(?!\n)){{0,60}}?({_ISO})|justera\w* (?:den |)({_ISO})", re.I)
 # "Paragrafer 1012–1020", "Paragrafer § 39–49" (also mid-line, in a table-like cover block), "§§ 93–101".
 _PARAGRAPHS_LINE = re.compile(r"(\bParagrafer\b|\bParagraf\b|§§)[: \t]*§*[ \t]*\d{1,4}([ \t]*[-–][ \t]*\d{1,4})?", re.I)
 _ANSLAG = re.compile(rf"anslag\w*(?:[^\n\d]|\n(?!\n)){{0,60}}?({_ISO})", re.I)
+_ANSLAG_DOWN = re.compile(rf"anslag\w* (?:tas ned|tas bort|nedtag\w*)[^\n\d]{{0,20}}?({_ISO})|(?:nedtagande|nedtaget)[^\n\d]{{0,40}}?({_ISO})",
+                          re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,7 @@ def meeting_facts(plan: QuestionPlan, meeting: MeetingKey, hits: Sequence[Hit]) 
         facts += _dated(hits, _JUSTERING, "Justering") or _parsed(hits, "justering_date", "Justering")
     if plan.wants("anslag"):
         facts += _dated(hits, _ANSLAG, "Anslag") or _parsed(hits, "anslag_date", "Anslag")
+        facts += _dated(hits, _ANSLAG_DOWN, "Anslag tas ned")  # "Datum då anslaget tas ned 2019-03-29"
     for role in roles:
         field = {"ordförande": "chair", "sekreterare": "secretary", "justerare": "adjusters"}.get(role)
         # The label next to the name as written first; the parser's field where the layout hides the label.
@@ -108,7 +113,10 @@ def meeting_facts(plan: QuestionPlan, meeting: MeetingKey, hits: Sequence[Hit]) 
     asked = roles or plan.wants("justering", "anslag", "agenda", "paragraphs")
     wants_when = plan.wants("time", "date") and not plan.wants("justering", "anslag", "paragraphs")
     if wants_when or not (facts or asked):
-        facts += _line(hits, _TIME_LINE, "Datum och tid", meeting.date)
+        when = _line(hits, _TIME_LINE, "Datum och tid", meeting.date)
+        if when and not _CLOCK.search(when[0].quote):  # "Datum 2019-02-26", the hours on a line of their own
+            when += _line(hits, _CLOCK_LINE, "Tid", None)
+        facts += when
     if plan.wants("place") or not (facts or asked):
         facts += _line(hits, _PLACE_LINE, "Plats", None)
     return facts

@@ -137,7 +137,7 @@ STRUCTURED = {
         # The labels of meeting facts (assistant/meetings.py names them in Swedish).
         "Datum och tid": "Date and time", "Plats": "Place", "Ordförande": "Chair", "Vice ordförande": "Vice chair",
         "Sekreterare": "Secretary", "Justerare": "Adjuster (justerare)", "Justering": "Minutes checked (justering)",
-        "Anslag": "Posted (anslag)", "Paragrafer": "Paragraphs", "Ärende": "Item",
+        "Anslag": "Posted (anslag)", "Anslag tas ned": "Taken down", "Tid": "Time", "Paragrafer": "Paragraphs", "Ärende": "Item",
     },
 }
 EMPTY_LLM_ANSWER = {

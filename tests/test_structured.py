@@ -180,3 +180,19 @@ def test_an_english_meeting_question_gets_english_labels():
     answer = _ask("Where and when did the social welfare committee (socialnämnden) meet on 14 February 2023?")
     assert answer.answered and answer.language == "en"
     assert "Place: Kommunhuset i Tumba, plan 2 Alytus" in answer.text and "Date and time: 2023-02-14" in answer.text
+
+
+def test_the_hours_of_a_meeting_whose_date_line_has_none():
+    answer = _ask("Hur länge pågick arbetsmarknads- och socialnämndens sammanträde den 26 februari 2019?")
+    assert answer.answered and "18:30–19:45" in answer.text
+
+
+def test_both_anslag_dates_when_asked_when_it_was_posted_and_taken_down():
+    cover = COVER_2019 + "\nDatum då anslaget sätts upp 2019-03-07\nDatum då anslaget tas ned 2019-03-29"
+    chunks = [c for c in _chunks() if c.chunk_id != "p-2019"]
+    chunks.append(make_chunk(cover, "p-2019", dnr=(), date="2019-02-26", kommun="Tyresö",
+                             committee="Arbetsmarknads- och socialnämnden", section="Protokoll", title=None,
+                             doc_type="protokollsutdrag", source_file="004_protokoll.txt"))
+    answer = _ask("När sattes anslaget om arbetsmarknads- och socialnämndens protokoll från 26 februari 2019 upp, "
+                  "och när togs det ned?", chunks)
+    assert "2019-03-07" in answer.text and "2019-03-29" in answer.text
