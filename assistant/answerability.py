@@ -240,6 +240,12 @@ def party_abbreviation(word: str) -> str | None:
     return next((abbr for stem, abbr in _PARTIES.items() if lowered.startswith(stem)), None)
 
 
+def _party_stem(word: str) -> str:
+    """'Moderaterna' -> 'moderat' (the stem its full name and its members share)."""
+    lowered = word.lower()
+    return next((stem for stem in _PARTIES if lowered.startswith(stem)), lowered)
+
+
 def _missing_name(plan: QuestionPlan, hits: Sequence[Hit]) -> str | None:
     """A proper name of the question ("Attention", "Pilängskolan") that none of the cited chunks holds.
 
@@ -251,8 +257,8 @@ def _missing_name(plan: QuestionPlan, hits: Sequence[Hit]) -> str | None:
     for word in words:
         party = party_abbreviation(word)
         written = " ".join(f"{h.chunk.item_title} {h.chunk.text}" for h in hits)
-        if party and re.search(rf"\({party}\)|\b{party}\b", written):
-            continue  # "Miljöpartiets initiativärende" is "Initiativärende (MP)"
+        if party and (re.search(rf"\({party}\)|\b{party}\b", written) or _party_stem(word) in written.lower()):
+            continue  # "Miljöpartiets initiativärende" is "Initiativärende (MP)", "Moderaterna" "Moderata samlingspartiet"
         forms = {word.lower(), word.lower().removesuffix("s")}  # "Tyresös" is Tyresö's
         if forms & (set(named.split()) | _KOMMUNER) or word.lower()[:6] in _NAME_EXEMPT or plan.language != "sv":
             continue

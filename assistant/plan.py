@@ -16,6 +16,8 @@ _MONTHS = ("januari februari mars april maj juni juli augusti september oktober 
 _EN_MONTHS = ("january february march april may june july august september october november december").split()
 _MONTH_NAMES = "|".join(_MONTHS + _EN_MONTHS)
 _DAY_DATE = re.compile(rf"\b(\d{{1,2}}) ({_MONTH_NAMES}) (\d{{4}})\b", re.I)
+_PROTOCOL = re.compile(r"protokoll\w*", re.I)  # "Vilka paragrafer omfattade KF-protokollen …?"
+_DAY_NO_YEAR = re.compile(rf"\b(\d{{1,2}}) ({_MONTH_NAMES})\b(?! \d{{4}})", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES}) (\d{{4}})\b", re.I)
 # "novembersammanträdet 2024", "på decembermötet 2023": a month's meeting written as one word.
 _MONTH_MEETING = re.compile(rf"\b({'|'.join(_MONTHS)})(?:sammanträde\w*|möte\w*|nämnden)\s+(?:\w+\s+)?(\d{{4}})\b", re.I)
@@ -37,7 +39,11 @@ _ROLE = re.compile(r"\b(ordförande|vice ordförande|sekreterare|justerare|juste
                    r"|(vem|vilka|who) (\w+ ){0,3}(justera\w*|adjust\w*|signed)|chaired"
                    r"|chair\w*|secretary|present)\b", re.I)
 _JUSTERING = re.compile(r"\b(justera\w*|adjust\w*|signed|approved the minutes)\b", re.I)
-_ANSLAG = re.compile(r"\b(anslag\w*|anslog\w*|posted|notice board)\b", re.I)
+# The notice of a justered protocol ("anslaget sattes upp …"), not an appropriation ("anslaget på 50 mnkr"): the
+# word with what is posted, or put up and taken down.
+_ANSLAG = re.compile(r"\banslog\w*|\banslagstavla\w*|\banslag\w*\b(?=[^?.]*\b(justering\w*|protokoll\w*|sattes upp|sätts upp"
+                     r"|togs ned|tas ned|upp och ned)\b)|\b(justering\w*|protokoll\w*)\b[^?.]*\banslag\w*|\bposted\b"
+                     r"|\bnotice board\b", re.I)
 _MET = re.compile(r"\b(sammanträdde|sammanträtt|sammanträdets?|sammanträden(as)?|sammanträdes?|mötet|möten|möte|träffades"
                   r"|hölls|met|meet|meeting|meetings|minutes)\b", re.I)
 _PLACE_ASK = re.compile(r"\b(var (sammanträdde|hölls|ägde|träffades|låg)|och var\b|vilken lokal|where|plats)\b", re.I)
@@ -137,10 +143,17 @@ def _asks(question: str) -> frozenset[str]:
 
 
 def _dates(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    days: list[str] = []
-    for day, month, year in _DAY_DATE.findall(question):
-        days.append(f"{year}-{_month_number(month):02d}-{int(day):02d}")
-    days += ["-".join(m) for m in _ISO.findall(question)]
+    found: list[tuple[int, str]] = []
+    for match in _DAY_DATE.finditer(question):
+        day, month, year = match.groups()
+        found.append((match.start(), f"{year}-{_month_number(month):02d}-{int(day):02d}"))
+    found += [(m.start(), m.group(0)) for m in _ISO.finditer(question)]
+    # "den 20 april och 11 maj 2023": a day without its year takes the next year the question writes.
+    for match in _DAY_NO_YEAR.finditer(question):
+        later = _YEAR.search(question, match.end())
+        if later:
+            found.append((match.start(), f"{later.group(1)}-{_month_number(match.group(2)):02d}-{int(match.group(1)):02d}"))
+    days = [iso for _, iso in sorted(found)]
     rest = _DAY_DATE.sub(" ", question)
     months = [f"{year}-{_month_number(month):02d}" for month, year in _MONTH_YEAR.findall(rest)]
     months += [f"{year}-{_month_number(month):02d}" for month, year in _MONTH_MEETING.findall(rest)]
@@ -206,7 +219,7 @@ def _is_meeting_question(plan: QuestionPlan) -> bool:
         return False
     if asks & {"justering", "anslag"} and asks & {"date", "time", "person"}:
         return True
-    if "agenda" in asks or ("paragraphs" in asks and _MET.search(plan.question)):
+    if "agenda" in asks or ("paragraphs" in asks and (_MET.search(plan.question) or _PROTOCOL.search(plan.question))):
         return True
     if "role" in asks and "person" in asks:
         return True

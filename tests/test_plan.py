@@ -58,3 +58,14 @@ def test_committee_names_written_out():
     assert make_plan("Vad beslutade Nämnden för Teknik om budgeten?").committees == ("nämnden för teknik",)
     assert committee_stem("Kommunstyrelsens") == "kommunstyrelse"
     assert committee_stem("Socialnämndens") == "socialnämnd"
+
+
+def test_days_without_a_year_take_the_next_year_written():
+    plan = make_plan("Vilka paragrafer omfattade KF-protokollen från 20 april och 11 maj 2023?")
+    assert plan.dates == ("2023-04-20", "2023-05-11") and plan.route == "meeting"
+
+
+def test_an_appropriation_is_no_notice_of_justering():
+    assert not make_plan("Vem fick mandat att besluta om anslaget på 50 mnkr 2023 respektive 2024?").wants("anslag")
+    assert make_plan("När sattes anslaget om justeringen av protokollet upp?").wants("anslag")
+    assert make_plan("När anslogs protokollet från 26 februari 2019?").wants("anslag")
