@@ -115,6 +115,11 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
         return Judgement(False, f"no evidence from {plan.kommuner[0]}")
     if plan.months and plan.wants("meeting") and not any((h.chunk.meeting.date or "")[:7] in plan.months for h in hits):
         return Judgement(False, f"no meeting in {plan.months[0]}")
+    if plan.dates and plan.wants("meeting") and not any(
+            h.chunk.meeting.date in plan.dates or (h.chunk.meeting.date or "")[:7] in plan.months for h in hits):
+        return Judgement(False, f"no meeting on {plan.dates[0]}")  # "at its meeting on 21 March 2017"
+    if plan.wants("justering") and all(h.chunk.meeting.doc_type == "kallelse" for h in hits):
+        return Judgement(False, "only a kallelse: a protocol's justering is not in the evidence")
     if kind == "date" and not _WHEN.search(evidence):
         return Judgement(False, "no date in the evidence")
     if kind == "person" and not _PERSON.search(evidence):

@@ -171,3 +171,18 @@ def test_another_number_of_a_numbered_report_does_not_answer():
     assert _numbered_document(asked, "att godkänna föreliggande delårsrapport 2 för Lomma kommun", []) == "delårsrapport 1"
     assert _numbered_document(asked, "Delårsrapport 1 visar ett resultat på 37,7 mnkr.", []) is None
     assert _numbered_document(asked, "Resultatet per den 30 april var 37,7 mnkr.", []) is None  # no series named
+
+
+def test_a_meeting_date_the_evidence_holds_no_meeting_of_is_refused():
+    chunk = make_chunk("Socialnämnden godkänner datum för sammanträden 2017.", "s", date="2016-09-27")
+    asked = make_plan("What did the Botkyrka social services committee decide at its meeting on 21 March 2017?", "en")
+    assert not judge(asked, [chunk.text], _hits(chunk)).answerable
+    held = make_plan("What did the social services committee decide at its meeting on 27 September 2016?", "en")
+    assert judge(held, [chunk.text], _hits(chunk)).answerable
+
+
+def test_justering_is_not_answered_from_a_kallelse():
+    kallelse = make_chunk("Svaret ska vara socialnämnden tillhanda senast den 27 september 2016.", "k",
+                          date="2016-09-27", doc_type="kallelse")
+    plan = make_plan("När justerades protokollet från socialnämndens sammanträde 27 september 2016?")
+    assert not judge(plan, [kallelse.text], _hits(kallelse)).answerable
