@@ -68,6 +68,8 @@ _PARAGRAPH_NUMBER = re.compile(r"§§?\s*\d+(\s*[-–]\s*\d+)?")
 _ENUMERATOR = re.compile(r"(?m)^\s*\d{1,2}[.)]\s+(?=[A-ZÅÄÖa-zåäö])|(?<=[.:;]\s)\d{1,2}[.)]\s")
 # Series whose number names one document or stage: "delårsrapport 1", "tertial 2", "kvartal 3", "fas 2", "etapp 1".
 _NUMBERED = re.compile(r"\b(delårsrapport|tertial|kvartal|fas|etapp)\s+(\d)\b")
+LEAD_IN_WORDS = 8  # a quote shorter than this (a label line, a table row) is read with the text above it
+LEAD_IN_CHARS = 300
 MAX_MISSING_TOPIC = 0.6  # share of topic words (3 or more) absent from the quoted evidence; tuned on dev_tune
 
 
@@ -88,7 +90,8 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     if not quotes:
         return Judgement(False, "no quoted evidence")
     evidence = " ".join(quotes)
-    context = " ".join([evidence, *(f"{h.chunk.item_title or ''} {h.chunk.meeting.committee or ''}" for h in hits)])
+    context = " ".join([evidence, *(f"{h.chunk.item_title or ''} {h.chunk.meeting.committee or ''}" for h in hits),
+                        *_lead_ins(quotes, hits)])
     structural = plan.wants("decision", "dnr", "case", "meeting", "agenda", "paragraph")
     if not structural and all(_NOTED_ONLY.search(q) for q in quotes):
         return Judgement(False, "only a noted oral report")
@@ -145,6 +148,17 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     if missing >= MAX_MISSING_TOPIC:
         return Judgement(False, f"topic words missing ({missing:.2f})")
     return Judgement(True)
+
+
+def _lead_ins(quotes: Sequence[str], hits: Sequence[Hit]) -> list[str]:
+    """The text just before each short quoted line in its chunk: "Beviljade medel: 220 000 kronor" is about what
+    the sentence above it names ("… medel från Kompetensfonden …")."""
+    out = []
+    for quote, hit in zip(quotes, hits):
+        at = hit.chunk.text.find(quote)
+        if len(quote.split()) < LEAD_IN_WORDS and at > 0:
+            out.append(hit.chunk.text[max(0, at - LEAD_IN_CHARS):at])
+    return out
 
 
 def _figures_only(text: str) -> str:

@@ -186,3 +186,13 @@ def test_justering_is_not_answered_from_a_kallelse():
                           date="2016-09-27", doc_type="kallelse")
     plan = make_plan("När justerades protokollet från socialnämndens sammanträde 27 september 2016?")
     assert not judge(plan, [kallelse.text], _hits(kallelse)).answerable
+
+
+def test_a_short_label_line_is_judged_with_the_sentence_above_it():
+    text = ("För 2022 har förvaltningen ansökt om medel från Kompetensfonden för arbete mot kriminalitet.\n\n"
+            "Beviljade medel: 220 000 kronor\n\nAnvända medel: 207 340 kronor")
+    chunk = make_chunk(text, "k")
+    plan = make_plan("Hur mycket av det användes? (pengar beviljades socialförvaltningen ur Kompetensfonden för 2022)")
+    assert judge(plan, ["Använda medel: 207 340 kronor"], _hits(chunk)).answerable
+    alone = make_chunk("Använda medel: 207 340 kronor", "a")
+    assert not judge(plan, ["Använda medel: 207 340 kronor"], _hits(alone)).answerable
