@@ -10,6 +10,8 @@ from assistant.extractive import extractive_answer
 from assistant.plan import QuestionPlan, committee_stem, compare_parts, make_plan
 from assistant.prompts import STRUCTURED
 from assistant.reply import Numbering, Reply
+from assistant.sentences import topic_terms
+from assistant.tables import best_row
 from assistant.types import AnswerPart
 from index.types import Hit, SearchFilters
 
@@ -17,6 +19,7 @@ Retrieve = Callable[[str, SearchFilters | None], list[Hit]]
 PART_SENTENCES = 2  # quoted sentences per part: the figure and its context
 TIMELINE_HITS = 12  # chunks searched for a question across meetings
 TIMELINE_MEETINGS = 4  # meetings shown, best first by their best hit
+TABLES = True  # years compared from a table row when one matches (assistant/tables.py); see its commit
 
 
 def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters | None, language: str) -> Reply | None:
@@ -25,6 +28,9 @@ def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters
     None when no part finds evidence (the caller refuses); a part without evidence says so in its row.
     """
     words = STRUCTURED[language]
+    tabled = _table_reply(plan, retrieve(plan.question, filters), language) if TABLES else None
+    if tabled is not None:
+        return tabled
     numbering = Numbering()
     parts: list[AnswerPart] = []
     for label in compare_parts(plan):
@@ -47,6 +53,33 @@ def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters
         lines.append(f"**{part.label}**:")
         lines.append(part.text)
     return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits), parts=tuple(parts))
+
+
+def _table_reply(plan: QuestionPlan, hits: Sequence[Hit], language: str) -> Reply | None:
+    """Years compared from one table row: "2021: 7,6 %, 2022: 7,1 %", each quoting the row under its year header.
+
+    Only when every part is a year and one retrieved chunk has a row holding all of them whose label matches the
+    question's topic words (assistant/tables.py).
+    """
+    years = compare_parts(plan)
+    if len(years) < 2 or not all(y.isdigit() for y in years):
+        return None
+    scope = [w for h in hits for w in (h.chunk.meeting.committee or "", h.chunk.meeting.kommun or "")]
+    query = topic_terms(plan.question, scope)
+    for hit in hits:
+        row = best_row(query, hit.chunk.text, years)
+        if row is None:
+            continue
+        numbering = Numbering()
+        number = numbering.cite(hit, row.line)
+        cited = (numbering.citations[number],)
+        parts = tuple(AnswerPart(y, f"{row.label}: {row.values[y]} (»{' '.join(row.line.split())}« [{number}])", cited,
+                                 True) for y in years)
+        lines = [STRUCTURED[language]["compare_intro"]]
+        for part in parts:
+            lines += [f"**{part.label}**:", part.text]
+        return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits), parts=parts)
+    return None
 
 
 def _sub_question(plan: QuestionPlan, label: str, filters: SearchFilters | None) -> tuple[str, SearchFilters | None]:

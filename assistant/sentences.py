@@ -120,7 +120,8 @@ _MONTH_WORDS = frozenset(m[:6] for m in """januari februari mars april maj juni 
 _PROCEDURE_WORDS = frozenset(w[:6] for w in """röstade röstades röster rösterna röstning votering voteringen omröstning
     omröstningen reserverade reservation reservationer yrkade yrkande yrkanden jäv jävig jäviga deltog beslutade beslöt
     sammanträde sammanträdet mötet protokollet voted vote votes voting moved dissent nämnd nämnden nämndens
-    kommunen fullmäktige styrelsen committee council""".split())
+    kommunen fullmäktige styrelsen committee council förändrades förändring mellan jämfört jämförelse respektive
+    skillnaden utvecklades compared change changed between""".split())
 
 
 def topic_terms(question: str, scope: Sequence[str] = ()) -> set[str]:
