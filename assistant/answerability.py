@@ -44,7 +44,9 @@ class FigureFilter:
         return _AMOUNT.search(_figures_only(text))
 
 
-REQUIRED = {"amount": FigureFilter()}
+REQUIRED = {"amount": FigureFilter(), "date": _WHEN}
+# A judgement that a second pass, quoting only sentences of the asked kind, may overturn.
+RETRY_WITH = {"no number in the evidence": "amount", "no date in the evidence": "date"}
 _WORD = re.compile(r"\w+")
 # Question and procedure words that say nothing about the topic.
 _GENERIC = frozenset(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from assistant import prompts
 from assistant.archive import Archive
 from assistant.citations import DECISION_SECTIONS
-from assistant.answerability import REQUIRED, judge
+from assistant.answerability import REQUIRED, RETRY_WITH, judge
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
 from assistant.extractive import extractive_answer
@@ -179,18 +179,20 @@ class Assistant:
     def _unanswerable(self, plan: QuestionPlan, query: str, hits: Sequence[Hit],
                       filters: SearchFilters | None) -> tuple[str | None, re.Pattern[str] | None]:
         """(refusal saying what was searched, None) when the evidence the answer would quote does not answer it,
-        else (None, the sentence filter the answer needs): an amount question whose best sentences hold no
-        number is answered from the best sentences that do, when those pass the judgement.
+        else (None, the sentence filter the answer needs): an amount (date) question whose best sentences hold no
+        number (date) is answered from the best sentences that do, when those pass the judgement.
         """
-        verdict = None
-        for require in (None, REQUIRED.get("amount")):
+        verdict, require = None, None
+        for _ in range(2):  # a second pass quotes only sentences holding the kind of fact the first lacked
             _, picked = extractive_answer(query, hits, plan.language, self.settings.extractive_sentences,
                                           require=require)
             verdict = judge(plan, [c.quote for c in picked], [hits[c.number - 1] for c in picked])
             if verdict.answerable:
                 return None, require
-            if verdict.reason != "no number in the evidence":
+            kind = RETRY_WITH.get(verdict.reason or "")
+            if require is not None or kind is None:
                 break
+            require = REQUIRED[kind]
         log.info("Refusing %r: %s", query, verdict.reason if verdict else "")
         refusal = f"{prompts.CANNOT_ANSWER_BY_LANGUAGE[plan.language]} {searched(plan, filters, plan.language)} " \
                   f"{prompts.NO_EVIDENCE[plan.language].split('. ', 1)[-1]}"

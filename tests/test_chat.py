@@ -269,3 +269,17 @@ def test_llm_sees_only_the_quoted_sentences(chat_chunks):
     (quoted,) = [line for line in answer.text.splitlines() if line.startswith("- »")]
     assert quoted[3:quoted.index("«")] in user and user.count("<<<") == 1 and len(answer.sources) > 1
     assert "38,5" not in user  # a sentence of the same chunk that was not quoted
+
+
+def test_a_date_question_is_answered_from_the_sentence_holding_the_date():
+    from tests.fakes import ListSearcher
+    from conftest import make_chunk
+
+    text = ("Nämnden för Teknik begär yttrande över revideringen av de lokala ordningsföreskrifterna från nämnderna. "
+            "Nämnderna som blivit begärda att lämna yttrande är skyldiga att svara på remissen om ordningsföreskrifterna. "
+            "Yttrandet ska ha kommit in till nämnden för Teknik senast den 27 februari 2026.")
+    chunk = make_chunk(text, "r", kommun="Kungsbacka", committee="Nämnden för Teknik", date="2025-12-17",
+                       title="Remiss lokala ordningsföreskrifter")
+    assistant = Assistant(ListSearcher([chunk]), None, ChatSettings(mode="extractive", extractive_sentences=1))
+    answer = assistant.answer("Senast när ska nämnderna svara på remissen om ordningsföreskrifterna?")
+    assert answer.answered and "27 februari 2026" in answer.text
