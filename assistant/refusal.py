@@ -153,7 +153,8 @@ def _foreign_kommun(question: str, scope: CorpusScope) -> str | None:
 def _foreign_committee(question: str, scope: CorpusScope) -> str | None:
     if not scope.committees:
         return None
-    named = [m.group(0) for m in _COMMITTEE.finditer(question) if _stem(m.group(0)) not in _GENERIC_COMMITTEES]
+    named = [m.group(0) for m in _COMMITTEE.finditer(question) if _stem(m.group(0)) not in _GENERIC_COMMITTEES
+             and not _kommun_committee(m.group(0), scope)]
     if not named:
         return None
     for name in named:
@@ -161,6 +162,12 @@ def _foreign_committee(question: str, scope: CorpusScope) -> str | None:
         if any(held.endswith(stem) or stem.endswith(held) for held in scope.committees):
             return None
     return named[0]
+
+
+def _kommun_committee(name: str, scope: CorpusScope) -> bool:
+    """"Tyresönämndens": a kommun of the archive joined to a generic "nämnd" (that kommun's nämnd, any of them)."""
+    lowered = name.lower()
+    return any(lowered.startswith(k.lower()) and _stem(lowered[len(k):]) in _GENERIC_COMMITTEES for k in scope.kommuner)
 
 
 def _decided_about(committee: str, hits: Sequence[Hit]) -> bool:

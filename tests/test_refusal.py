@@ -44,6 +44,7 @@ def test_names_the_corpus_lacks_are_found(scope, hits, question, missing):
         "Vad sa Anna Berg om budgeten?",  # a surname that is also a kommun, not in place position
         "Vad beslutade socialnämnden vid sammanträdet den 14 februari 2023?",
         "Vad gäller SN/2023:554?",
+        "Vem skrev under protokollet från Tyresönämndens möte i februari 2019?",  # a held kommun + "nämnd"
     ],
 )
 def test_questions_within_the_corpus_pass(scope, hits, question):
