@@ -17,7 +17,9 @@ _DATE = re.compile(
 _CAUSE = re.compile(r"\b(varför|orsak\w*|berod\w*|anledning\w*|why|reason\w*|caus\w*)\b", re.I)
 _PERSON = re.compile(r"\b(vem|vilka personer|vilken person|vilka ordförande|who|whom)\b", re.I)
 _PLACE = re.compile(r"\b(var hölls|var sker|var ligger|vilken lokal|where|plats)\b", re.I)
-_DNR = re.compile(r"\b(diarienummer|dnr|ärendenummer|case number|reference number|file number)\b", re.I)
+# Asking for a dnr ("Vilket diarienummer …?"), not naming one ("dnr IF-2024-00326 – vad begärde nämnden?").
+_DNR = re.compile(r"\b(diarienummer|dnr|ärendenummer|case number|reference number|file number)\b"
+                  r"(?!\.?:?\s*[A-ZÅÄÖa-zåäö]{1,5}\s?[/-]?\s?\d{4})", re.I)
 _PARAGRAPH = re.compile(r"\b(vilken paragraf|vilket paragrafnummer|which paragraph|what paragraph)\b", re.I)
 _DECISION = re.compile(
     r"\bbeslut|\bföreslog|\bförslag till beslut|\btyckte|\bställning|\byttrande|\bansåg nämnden"

@@ -42,3 +42,9 @@ def test_a_noun_that_is_an_amount_asks_for_a_number():
     assert question_intent("Vilken investeringsram för vatten och avlopp 2026 föreslog nämnden?").number
     assert question_intent("Vilket tilläggsanslag fick valnämnden?").number
     assert not question_intent("Vilken nämnd beslutade om ramavtalet?").number
+
+
+def test_a_named_diarienummer_is_no_question_for_one():
+    assert question_intent("Vilket diarienummer har ärendet om hemtjänsten?").dnr
+    assert not question_intent("dnr IF-2024-00326 – vad begärde nämnden där?").dnr
+    assert not question_intent("Vad gällde dnr KS/2023:12?").dnr
