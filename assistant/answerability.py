@@ -108,7 +108,7 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     if not structural and not plan.wants("person") and all(_ORAL.search(h.chunk.item_title or "") for h in hits):
         return Judgement(False, "only an oral report (muntlig information)")
     kind = _asked_kind(plan)
-    if kind == "amount" and not _AMOUNT.search(_figures_only(evidence)):
+    if kind == "amount" and not _AMOUNT.search(_without_asked(_figures_only(evidence), plan.question)):
         return Judgement(False, "no number in the evidence")
     numbered = _numbered_document(plan.question, evidence, hits)
     if numbered:  # "delårsrapport 1" asked, only "delårsrapport 2" quoted: another document of the series
@@ -150,6 +150,14 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     if missing >= MAX_MISSING_TOPIC:
         return Judgement(False, f"topic words missing ({missing:.2f})")
     return Judgement(True)
+
+
+def _without_asked(evidence: str, question: str) -> str:
+    """`evidence` without the numbers the question itself writes: in "Vad kostar breddningen till fyra körfält?"
+    the evidence's "fyra körfält" is the subject, not the answer."""
+    for number in {m.group(0) for m in re.finditer(rf"\d+(?:[,.]\d+)?|{_NUMBER_WORDS}", question, re.I)}:
+        evidence = re.sub(rf"(?<![\w,.]){re.escape(number)}(?![\w,])", " ", evidence, flags=re.I)
+    return evidence
 
 
 def _lead_ins(quotes: Sequence[str], hits: Sequence[Hit]) -> list[str]:
@@ -236,7 +244,8 @@ def _undated_years(plan: QuestionPlan, hits: Sequence[Hit]) -> tuple[int, ...]:
 def _decider(plan: QuestionPlan) -> str | None:
     """The nämnd the question says decided or proposed ("Vad beslutade kommunfullmäktige om …?"), as a stem."""
     for committee in plan.committees:
-        if re.search(rf"\b(beslutade|beslöt|fattade|föreslog|fastställde|antog)\s+{re.escape(committee)}", plan.question,
+        if re.search(rf"\b(beslutade|beslöt|fattade|föreslog|fastställde|antog|svarade|yttrade|tillstyrkte|avstyrkte"
+                     rf"|ansåg)\s+{re.escape(committee)}", plan.question,
                      re.I):
             return committee
     return None

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 _NUMBER = re.compile(
-    r"\b(hur (stor|stort|stora|mycket|många|mkt)|belopp|summa|antal|andel|procent|kostade|how (much|many|large|big))\b"
+    r"\b(hur (stor|stort|stora|mycket|många|mkt)|belopp|summa|antal|andel|procent|kostade|kosta|kostar"
+    r"|how (much|many|large|big))\b"
     r"|\bwhat (share|percentage|proportion|amount)\b"
     # "Vilken investeringsram …?", "Vilket tilläggsanslag …?": a noun that is an amount of money
     r"|\bvilke[nt] \w*(ram|ramen|budget|belopp|taxa|taxan|avgift|avgiften|kostnad|summa|anslag|ersättning)\b",

@@ -196,3 +196,18 @@ def test_a_short_label_line_is_judged_with_the_sentence_above_it():
     assert judge(plan, ["Använda medel: 207 340 kronor"], _hits(chunk)).answerable
     alone = make_chunk("Använda medel: 207 340 kronor", "a")
     assert not judge(plan, ["Använda medel: 207 340 kronor"], _hits(alone)).answerable
+
+
+def test_the_questions_own_numbers_are_no_answer_to_it():
+    chunk = make_chunk("Förvaltningen informerar om en förstudie om att bredda Arendalsleden till fyra körfält.", "f")
+    plan = make_plan("Vad beräknas breddningen av Arendalsleden till fyra körfält kosta?")
+    assert not judge(plan, [chunk.text], _hits(chunk)).answerable
+    costed = make_chunk("Breddningen av Arendalsleden till fyra körfält beräknas kosta 180 miljoner kronor.", "c")
+    assert judge(plan, [costed.text], _hits(costed)).answerable
+
+
+def test_the_nämnd_that_answered_must_be_the_one_asked_about():
+    chunk = make_chunk("Nämnden för Teknik begär yttrande från nämnden för Kultur & Fritid över ordningsföreskrifterna.",
+                       "t", committee="Nämnden för Teknik", kommun="Kungsbacka", title="Lokala ordningsföreskrifter")
+    plan = make_plan("Vad svarade nämnden för Kultur & Fritid på remissen om ordningsföreskrifterna?")
+    assert not judge(plan, [chunk.text], _hits(chunk)).answerable
