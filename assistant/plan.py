@@ -222,7 +222,9 @@ def _is_meeting_question(plan: QuestionPlan) -> bool:
     if "agenda" in asks or ("paragraphs" in asks and (_MET.search(plan.question) or _PROTOCOL.search(plan.question))):
         return True
     if "role" in asks and "person" in asks:
-        return True
+        # a meeting's chair or justerare, not the signatory of a document ("ordförande för kommunens revisorer")
+        return bool(_MET.search(plan.question) or _PROTOCOL.search(plan.question) or plan.committees or plan.dates
+                    or plan.months or plan.years or _JUSTERING.search(plan.question))
     met = bool(_MET.search(plan.question))
     return met and bool(asks & {"place", "time"}) and not asks & {"amount", "cause", "decision"}
 

@@ -69,3 +69,9 @@ def test_an_appropriation_is_no_notice_of_justering():
     assert not make_plan("Vem fick mandat att besluta om anslaget på 50 mnkr 2023 respektive 2024?").wants("anslag")
     assert make_plan("När sattes anslaget om justeringen av protokollet upp?").wants("anslag")
     assert make_plan("När anslogs protokollet från 26 februari 2019?").wants("anslag")
+
+
+def test_a_documents_signatory_is_no_meeting_role():
+    assert make_plan("Vem skrev under revisionskrivelsen som ordförande för kommunens revisorer?").route == "retrieve"
+    assert make_plan("Vem var ordförande för socialnämnden 2023?").route == "meeting"
+    assert make_plan("Who chaired the meeting?").route == "meeting"
