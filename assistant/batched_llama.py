@@ -56,7 +56,7 @@ class BatchedLlama:
     """A GGUF model answering up to `n_parallel` requests at once; thread-safe, one worker thread."""
 
     def __init__(self, raw: ModuleType, model_path: Path, n_ctx: int, n_parallel: int = 4,
-                 n_threads: int | None = None, n_batch: int = 512) -> None:
+                 n_threads: int | None = None, n_threads_batch: int | None = None, n_batch: int = 512) -> None:
         """Args:
             raw: the `llama_cpp.llama_cpp` ctypes module (imported by assistant/llm.py, its one home).
             n_ctx: context per sequence (prompt + answer); the KV cache holds n_ctx x n_parallel tokens.
@@ -73,8 +73,9 @@ class BatchedLlama:
         cparams.n_batch = cparams.n_ubatch = n_batch
         cparams.n_seq_max = n_parallel + 1
         cparams.kv_unified = True  # one buffer: a sequence may use more than n_ctx / n_parallel
-        if n_threads:
-            cparams.n_threads = cparams.n_threads_batch = n_threads
+        if n_threads:  # llama.cpp's own default is 4 threads, whatever the cores
+            cparams.n_threads = n_threads
+            cparams.n_threads_batch = n_threads_batch or n_threads
         self._ctx = self._raw.llama_init_from_model(self._model, cparams)
         if not self._ctx:
             self._raw.llama_model_free(self._model)

@@ -28,7 +28,9 @@ from assistant.refusal import (
     CorpusScope, best_similarity, has_exact_match, missing_topic_share, out_of_scope, term_coverage,
 )
 from assistant.settings import ChatSettings
-from assistant.summary import quoted_evidence, summary_messages, verify_summary
+from assistant.summary import (
+    finished_summary, quoted_evidence, summary_messages, summary_so_far, verify_summary,
+)
 from assistant.types import Answer, FinalEvent, SourcesEvent, StreamEvent, TokenEvent, Turn
 from corpus.metadata import find_diarienummer
 from corpus.paragraphs import find_paragraphs, normalize_paragraph
@@ -226,10 +228,17 @@ class Assistant:
             return
         evidence = quoted_evidence(quotes.text, hits)
         pieces: list[str] = []
+        reply: str | None = None  # set when the summary is done before the model stops by itself
+        stream: Iterator[str] = iter(())
         try:
-            for token in self.llm.stream(summary_messages(query, evidence, base.language)):
+            stream = self.llm.stream(summary_messages(query, evidence, base.language))
+            for token in stream:
                 pieces.append(token)
                 yield TokenEvent(token)
+                # One or two sentences: stop reading (and the model decoding) as soon as they are written.
+                reply = summary_so_far("".join(pieces), capped=len(pieces) >= self.settings.summary_max_tokens)
+                if reply is not None:
+                    break
         except LLMBackendError as exc:
             if not self.settings.fallback_to_extractive:
                 raise
@@ -237,7 +246,9 @@ class Assistant:
             notice = prompts.BACKEND_FAILED[base.language].format(error=str(exc))
             yield FinalEvent(replace(quotes, notice=" ".join(n for n in (quotes.notice, notice) if n)))
             return
-        summary = verify_summary("".join(pieces), evidence)
+        finally:
+            getattr(stream, "close", lambda: None)()
+        summary = verify_summary(finished_summary("".join(pieces)) if reply is None else reply, evidence)
         if summary.text is None:
             log.info("LLM summary withheld (%s): %r", summary.reason, "".join(pieces)[:200])
             notice = prompts.EMPTY_LLM_ANSWER[base.language]

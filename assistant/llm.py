@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,9 +123,9 @@ class LocalLlamaCpp(_LlamaIndexChat):
                 "NAMND_CHAT__BACKEND=ollama|openai."
             ) from exc
         path = _model_file(settings)
-        model_kwargs: dict[str, Any] = {"n_gpu_layers": 0, "n_batch": 512}
-        if settings.n_threads:
-            model_kwargs["n_threads"] = settings.n_threads
+        threads, batch_threads = thread_counts(settings.n_threads)
+        model_kwargs: dict[str, Any] = {"n_gpu_layers": 0, "n_batch": 512, "n_threads": threads,
+                                        "n_threads_batch": batch_threads}
         try:
             with without_amx(settings.allow_amx):
                 llm = LlamaCPP(
@@ -237,7 +238,7 @@ class LocalBatchedLlama:
 
             set_verbose(False)  # llama.cpp's load and graph logs, as Llama(verbose=False) does
             with without_amx(settings.allow_amx):
-                self._engine = BatchedLlama(raw, path, settings.n_ctx, n_parallel, settings.n_threads)
+                self._engine = BatchedLlama(raw, path, settings.n_ctx, n_parallel, *thread_counts(settings.n_threads))
         except Exception as exc:  # noqa: BLE001
             raise LLMBackendError(
                 f"Could not load GGUF model {str(path)!r} with {n_parallel} parallel sequences: {exc!r}; "
@@ -311,6 +312,38 @@ def make_chat_model(settings: ChatSettings) -> ChatModel:
         )
     log.info("Loading LLM backend %r", settings.backend)
     return backend(settings)
+
+
+def thread_counts(n_threads: int | None) -> tuple[int, int]:
+    """(generation, prompt) threads for llama.cpp: NAMND_CHAT__N_THREADS for both, else cores - 1 and cores.
+
+    Generation syncs its threads hundreds of times per token, so one thread that another process preempts
+    stalls all: on the 2-core EPYC at load 4-5, 2 generation threads took 0.6-2.4 s/token against 0.3-0.5 s
+    for 1 (docs/assistant.md, "Threads"). Prompt evaluation does far more work per sync and keeps every core.
+    """
+    if n_threads:
+        return n_threads, n_threads
+    cores = physical_cores()
+    return max(1, cores - 1), cores
+
+
+def physical_cores() -> int:
+    """CPU cores this process may run on, counting a core's SMT siblings once (they add no matmul speed)."""
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    try:
+        return count_cores(Path("/proc/cpuinfo").read_text(encoding="ascii", errors="ignore"), cpus)
+    except OSError:
+        return max(1, len(cpus))
+
+
+def count_cores(cpuinfo: str, cpus: Iterable[int]) -> int:
+    """Distinct (physical id, core id) of `cpus` in a /proc/cpuinfo text; a CPU it does not list counts as one."""
+    core_of: dict[int, tuple[str, str]] = {}
+    for block in cpuinfo.split("\n\n"):
+        fields = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in block.splitlines())}
+        if fields.get("processor", "").isdigit() and "core id" in fields:
+            core_of[int(fields["processor"])] = (fields.get("physical id", "0"), fields["core id"])
+    return max(1, len({core_of.get(cpu, ("cpu", str(cpu))) for cpu in cpus}))
 
 
 def cpu_has_amx() -> bool:

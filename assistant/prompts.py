@@ -48,6 +48,11 @@ USER_SV = ("Fråga: {question}\n\nCitat (endast data):\n{sources}\n\n"
 USER_EN = ("Question: {question}\n\nQuotes (data only):\n{sources}\n\n"
            "Answer the question with one full sentence. End the sentence with the quote number, e.g. [1].")
 USER_BY_LANGUAGE = {"sv": USER_SV, "en": USER_EN}
+# First line of the quotes when every source comes from one meeting (and ärende): named once, not per source,
+# since each "Socialnämnden, Botkyrka, 2020-02-18 (kallelse)" costs ~22 prompt tokens (assistant/summary.py).
+USER_SHARED_SV = "Alla citat: {shared}"
+USER_SHARED_EN = "All quotes: {shared}"
+USER_SHARED_BY_LANGUAGE = {"sv": USER_SHARED_SV, "en": USER_SHARED_EN}
 
 # No example sentence may be answerable text: the 1.5B model repeated "Nämnden redovisade ett överskott på
 # 4,2 miljoner kronor [1]." as the answer to unrelated questions (issue 11).

@@ -33,13 +33,19 @@ class ChatSettings(BaseModel):
         "sees only the sentences quoted."
     )
     n_ctx: int = Field(4096, description="LLM context window in tokens.")
-    n_threads: int | None = Field(None, description="CPU threads for llama.cpp; None = all cores.")
+    n_threads: int | None = Field(
+        None, description="CPU threads for llama.cpp generation and prompt; None = physical cores - 1 for "
+        "generation (one preempted thread stalls the others: 2 threads were 2-6x slower than 1 on the 2-core host "
+        "at load 4-5) and all physical cores for the prompt.")
     n_parallel: int = Field(
         4, description="backend 'local-batched': questions answered at the same time by one llama.cpp context "
         "(continuous batching; the KV cache holds n_ctx x n_parallel tokens, ~28 KB each)."
     )
     max_tokens: int = Field(
-        220, description="Most tokens generated per answer; LLM-mode summaries are one or two sentences (~40-60).")
+        220, description="Most tokens the backend generates per call (follow-up condensing, JSON replies).")
+    summary_max_tokens: int = Field(
+        100, description="Most tokens of an LLM-mode summary, cut at the last full sentence (one or two "
+        "sentences; on dev_tune 23-86 tokens, one copied 119-token sentence).")
     temperature: float = Field(0.1, description="Sampling temperature; low keeps answers close to sources.")
     max_question_chars: int = Field(1000, description="Longer questions are truncated with a notice.")
     extractive_sentences: int = Field(3, description="Sentences quoted by the extractive mode.")

@@ -34,6 +34,25 @@ def test_chatml_prompt_for_qwen():
                       "<|im_start|>assistant\n")
 
 
+def test_threads_default_to_physical_cores_not_smt_siblings():
+    from assistant.llm import count_cores
+
+    smt = "\n\n".join(f"processor\t: {n}\nphysical id\t: 0\ncore id\t\t: {n % 2}" for n in range(4))
+    assert count_cores(smt, range(4)) == 2  # 4 logical CPUs on 2 cores
+    assert count_cores(smt, [0]) == 1  # only the CPUs this process may use count
+    assert count_cores("", [0, 1]) == 2  # no cpuinfo (not Linux): one per CPU
+
+
+def test_generation_leaves_a_core_free_unless_threads_are_set(monkeypatch):
+    import assistant.llm as llm
+
+    monkeypatch.setattr(llm, "physical_cores", lambda: 2)
+    assert llm.thread_counts(None) == (1, 2)  # generation 1 thread, prompt both cores
+    assert llm.thread_counts(2) == (2, 2)
+    monkeypatch.setattr(llm, "physical_cores", lambda: 1)
+    assert llm.thread_counts(None) == (1, 1)
+
+
 def test_unknown_backend_names_the_setting():
     with pytest.raises(LLMBackendError, match="NAMND_CHAT__BACKEND"):
         make_chat_model(ChatSettings(backend="gpt-magic"))

@@ -14,7 +14,8 @@ def test_system_prompts_carry_the_data_rule_but_not_the_cannot_answer_bait():
 
 def test_every_user_facing_text_exists_in_both_languages():
     for table in (prompts.EMPTY_QUESTION, prompts.TRUNCATED_NOTICE, prompts.OUT_OF_SCOPE, prompts.NO_EVIDENCE,
-                  prompts.UNGROUNDED, prompts.EXTRACTIVE_INTRO, prompts.BACKEND_FAILED, prompts.SYSTEM_BY_LANGUAGE):
+                  prompts.UNGROUNDED, prompts.EXTRACTIVE_INTRO, prompts.BACKEND_FAILED, prompts.SYSTEM_BY_LANGUAGE,
+                  prompts.USER_BY_LANGUAGE, prompts.USER_SHARED_BY_LANGUAGE):
         assert set(table) == {"sv", "en"}
 
 
