@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -11,7 +11,7 @@ from assistant.citations import DECISION_SECTIONS, looks_like_instruction, make_
 from assistant.glossary import gloss_decision_verbs
 from assistant.intent import Intent, question_intent
 from assistant.prompts import EXTRACTIVE_INTRO, EXTRACTIVE_LEADS
-from assistant.sentences import pool_weights, relevance, sentence_spans, terms
+from assistant.sentences import relevance, sentence_spans, terms
 from assistant.types import Citation
 from corpus.metadata import find_diarienummer
 from index.types import Hit
@@ -26,8 +26,6 @@ _DECISION_VERB = re.compile(
 NEAR_DUPLICATE = 0.7  # Jaccard overlap of content words above which two sentences say the same
 RANK_DECAY = 0.15  # a sentence from hit n loses 0.15 * (n - 1): retrieval order still counts
 LIST_CARRY = 0.8  # a list line with no query words inherits 80 % of its lead-in sentence's relevance
-CONTEXT_CARRY = 0.5  # a short label line holding the asked fact gains half its lead-in sentence's relevance
-SHORT_LINE = 8  # words: label/value lines and table rows ("Beviljade medel: 220 000 kronor")
 OTHER_CASE_SHARE = 0.75  # a sentence from another ärende than the best one must score 75 % of it
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _AMOUNT = re.compile(r"\d+[,.]\d+|\b\d{1,3}(?: \d{3})+\b|%|\b(?!(?:19|20)\d\d\b)\d+\b")
@@ -43,9 +41,6 @@ _CARRIED = re.compile(r"\s*\(([^()]*)\)\s*$")  # "Vad användes pengarna till? (
 # meeting share words ("delårsrapport", "vatten"), the title says which one is asked about. Measured: weight
 # 0.3 / 0.6 / 1.0 -> shared_tune all key facts 0.783 / 0.783 / 0.797, dev_tune 0.783 / 0.800 / 0.800.
 TITLE_WEIGHT = 1.0
-# Query words weighed by their inverse frequency among the sentences of the retrieved chunks (pool_weights)
-# instead of counting each once and years twice. Measured on the tune parts: see the commit that set it.
-POOL_IDF = True
 OWN_WEIGHT = 1.0  # a follow-up's own words count extra beside the subject carried over from the last turn
 _COMPARES = re.compile(r"\bjämför|\brespektive\b|\bmellan\b|\bcompar|\bversus\b|\beller\b", re.I)
 
@@ -101,31 +96,22 @@ def _candidates(question: str, hits: Sequence[Hit], intent: Intent, language: st
     query_terms = terms(question)
     carried = _CARRIED.search(question) if language == "sv" else None  # English: the parentheses hold Swedish terms
     own_terms = terms(question[:carried.start()]) if carried else set()
-    spans = [(n, hit, [(span, hit.chunk.text[span.start:span.end]) for span in sentence_spans(hit.chunk.text)])
-             for n, hit in enumerate(hits, 1)]
-    weights = pool_weights(query_terms, [s for *_, sentences in spans for _, s in sentences]) if POOL_IDF else None
     out = []
-    for n, hit, sentences in spans:
-        previous = 0.0
+    for n, hit in enumerate(hits, 1):
+        text, previous = hit.chunk.text, 0.0
         about = TITLE_WEIGHT * relevance(query_terms, hit.chunk.item_title or "")  # the ärende asked about
-        for span, sentence in sentences:
+        for span in sentence_spans(text):
+            sentence = text[span.start:span.end]
             if looks_like_instruction(sentence) or len(sentence) > 600:
                 previous = 0.0
                 continue
-            score = sentence_score(query_terms, sentence, intent, hit.chunk.section in DECISION_SECTIONS, weights)
+            score = sentence_score(query_terms, sentence, intent, hit.chunk.section in DECISION_SECTIONS)
             if score > 0 and own_terms:
                 score += OWN_WEIGHT * relevance(own_terms, sentence)
-            own = relevance(query_terms, sentence, weights=weights)
-            if previous > 0 and _features(sentence, intent):
-                if score <= 0:
-                    # A list after its lead-in: "Följande datum föreslås ... 2017." then "31 januari, 21 februari, …"
-                    score = LIST_CARRY * previous + FEATURE_BONUS
-                elif CONTEXT_CARRY and len(sentence.split()) < SHORT_LINE:
-                    # A label line under the sentence that names its subject: "För 2022 har förvaltningen ansökt
-                    # om medel från Kompetensfonden …" then "Beviljade medel: 220 000 kronor".
-                    score += CONTEXT_CARRY * previous
-            # A short line carries its lead-in's subject on to the next line ("Använda medel: 207 340 kronor").
-            previous = max(own, LIST_CARRY * previous) if len(sentence.split()) < SHORT_LINE else own
+            if score <= 0 and previous > 0 and _features(sentence, intent):
+                # A list after its lead-in: "Följande datum föreslås ... 2017." then "31 januari, 21 februari, …"
+                score = LIST_CARRY * previous + FEATURE_BONUS
+            previous = relevance(query_terms, sentence)
             score -= RANK_DECAY * (n - 1)
             if score > 0:
                 score += about
@@ -146,11 +132,9 @@ def _features(sentence: str, intent: Intent) -> int:
     )
 
 
-def sentence_score(query_terms: set[str], sentence: str, intent: Intent, decision_section: bool = False,
-                   weights: Mapping[str, float] | None = None) -> float:
-    """Share of the query's words in `sentence` (weighted by `weights`), raised when it holds what the question
-    asks for."""
-    base = relevance(query_terms, sentence, weights=weights)
+def sentence_score(query_terms: set[str], sentence: str, intent: Intent, decision_section: bool = False) -> float:
+    """Share of the query's words in `sentence`, raised when it holds what the question asks for."""
+    base = relevance(query_terms, sentence)
     decides = intent.decision and bool(_DECISION_VERB.search(sentence))
     if base <= 0 and not (decides and decision_section):
         return 0.0  # decision points rarely repeat the question's words; anything else must

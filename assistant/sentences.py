@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit or quote;
@@ -137,23 +136,14 @@ def topic_terms(question: str, scope: Sequence[str] = ()) -> set[str]:
     return out or terms(question)
 
 
-def relevance(query_terms: set[str], sentence: str, wants_number: bool = False,
-              weights: Mapping[str, float] | None = None) -> float:
-    """Weighted share of query terms found in `sentence`.
-
-    With `weights` (term -> weight, e.g. `pool_weights` of the sentences an answer may quote) each term weighs
-    what it is given; without, years and numbers weigh double.
-    """
+def relevance(query_terms: set[str], sentence: str, wants_number: bool = False) -> float:
+    """Weighted share of query terms found in `sentence`; years and numbers weigh double."""
     if not query_terms:
         return 0.0
     found = terms(sentence) & query_terms
-    if weights:
-        weight = sum(weights.get(t, 0.0) for t in found)
-        total = sum(weights.values())
-    else:
-        weight = sum(2.0 if t.isdigit() else 1.0 for t in found)
-        total = sum(2.0 if t.isdigit() else 1.0 for t in query_terms)
-    score = weight / total if total else 0.0
+    weight = sum(2.0 if t.isdigit() else 1.0 for t in found)
+    total = sum(2.0 if t.isdigit() else 1.0 for t in query_terms)
+    score = weight / total
     if wants_number and re.search(r"\d", sentence):
         score += 0.25
     # Prefer ordinary sentences to one-word headings and to whole pasted tables.
@@ -163,19 +153,6 @@ def relevance(query_terms: set[str], sentence: str, wants_number: bool = False,
     elif words > 80:
         score *= 0.7
     return score
-
-
-def pool_weights(query_terms: set[str], sentences: Sequence[str]) -> dict[str, float]:
-    """Inverse sentence frequency of each query term among `sentences`: log(1 + N / n_t) for a term in n_t of the
-    N sentences, an absent term weighing as one in a single sentence. A word in every sentence of the retrieved
-    ärenden ("2022", "socialnämnden") says less about which sentence answers than one in two ("Kompetensfonden").
-    """
-    counts = dict.fromkeys(query_terms, 0)
-    for sentence in sentences:
-        for term in terms(sentence) & query_terms:
-            counts[term] += 1
-    n = len(sentences)
-    return {t: math.log(1 + n / max(c, 1)) for t, c in counts.items()}
 
 
 def wants_number(question: str) -> bool:
