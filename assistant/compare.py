@@ -73,8 +73,9 @@ def _table_reply(plan: QuestionPlan, hits: Sequence[Hit], language: str) -> Repl
         numbering = Numbering()
         number = numbering.cite(hit, row.line)
         cited = (numbering.citations[number],)
-        parts = tuple(AnswerPart(y, f"{row.label}: {row.values[y]} (»{' '.join(row.line.split())}« [{number}])", cited,
-                                 True) for y in years)
+        columns = STRUCTURED[language]["table_columns"].format(years=row.columns)
+        parts = tuple(AnswerPart(y, f"{row.label}: {row.values[y]} (»{' '.join(row.line.split())}« [{number}]; "
+                                    f"{columns})", cited, True) for y in years)
         lines = [STRUCTURED[language]["compare_intro"]]
         for part in parts:
             lines += [f"**{part.label}**:", part.text]

@@ -28,6 +28,11 @@ class YearRow:
     line: str  # the row line, verbatim (stripped of surrounding whitespace)
     values: dict[str, str]  # year -> cell as written ("7,6 %")
 
+    @property
+    def columns(self) -> str:
+        """The header's years in column order ("2020, 2021, 2022"): what tells the quoted row's cells apart."""
+        return ", ".join(self.values)
+
 
 def _cells(line: str) -> list[str]:
     """Cells of a tab, pipe or wide-space separated line ("Total\t7,1 %\t7,6 %", "| Total | 7,1 % |")."""

@@ -35,4 +35,5 @@ def test_a_comparison_of_years_is_answered_cell_by_cell_from_the_row():
     answer = assistant.answer("Hur förändrades sjukfrånvaron mellan 2021 och 2022?")
     assert answer.answered and [p.label for p in answer.parts] == ["2021", "2022"]
     assert "7,6 %" in answer.parts[0].text and answer.parts[1].text.startswith("Total Sjukfrånvaro %: 7,1 %")
+    assert "tabellens kolumner: 2020, 2021, 2022" in answer.parts[0].text  # the reader can tell the cells apart
     assert all(c.quote in chunk.text for c in answer.citations)
