@@ -266,14 +266,14 @@ def _span_years(match: re.Match[str]) -> str:
 
 def party_abbreviation(word: str) -> str | None:
     """'Miljöpartiets' -> 'MP', 'Socialdemokraterna' -> 'S'; None for any other word."""
-    lowered = word.lower()
-    return next((abbr for stem, abbr in _PARTIES.items() if lowered.startswith(stem)), None)
+    party = _party(word)
+    return party[1] if party else None
 
 
-def _party_stem(word: str) -> str:
-    """'Moderaterna' -> 'moderat' (the stem its full name and its members share)."""
+def _party(word: str) -> tuple[str, str] | None:
+    """'Moderaterna' -> ('moderat', 'M'): the stem its full name and members share, and its abbreviation."""
     lowered = word.lower()
-    return next((stem for stem in _PARTIES if lowered.startswith(stem)), lowered)
+    return next(((stem, abbr) for stem, abbr in _PARTIES.items() if lowered.startswith(stem)), None)
 
 
 def _missing_name(plan: QuestionPlan, hits: Sequence[Hit]) -> str | None:
@@ -285,9 +285,9 @@ def _missing_name(plan: QuestionPlan, hits: Sequence[Hit]) -> str | None:
     named = " ".join((*plan.kommuner, *plan.committees)).lower()
     text = " ".join(f"{h.chunk.item_title or ''} {h.chunk.meeting.committee or ''} {h.chunk.text}" for h in hits).lower()
     for word in words:
-        party = party_abbreviation(word)
+        party = _party(word)
         written = " ".join(f"{h.chunk.item_title} {h.chunk.text}" for h in hits)
-        if party and (re.search(rf"\({party}\)|\b{party}\b", written) or _party_stem(word) in written.lower()):
+        if party and (re.search(rf"\({party[1]}\)|\b{party[1]}\b", written) or party[0] in written.lower()):
             continue  # "Miljöpartiets initiativärende" is "Initiativärende (MP)", "Moderaterna" "Moderata samlingspartiet"
         forms = {word.lower(), word.lower().removesuffix("s")}  # "Tyresös" is Tyresö's
         if forms & (set(named.split()) | _KOMMUNER) or word.lower()[:6] in _NAME_EXEMPT or plan.language != "sv":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -14,7 +13,7 @@ from assistant.citations import DECISION_SECTIONS
 from assistant.answerability import REQUIRED, RETRY_WITH, judge
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
-from assistant.extractive import extractive_answer
+from assistant.extractive import SentenceFilter, extractive_answer
 from assistant.glossary import swedish_view, with_genre_synonyms
 from assistant.intent import question_intent
 from assistant.question_language import question_language
@@ -179,7 +178,7 @@ class Assistant:
         return None
 
     def _unanswerable(self, plan: QuestionPlan, query: str, hits: Sequence[Hit],
-                      filters: SearchFilters | None) -> tuple[str | None, re.Pattern[str] | None]:
+                      filters: SearchFilters | None) -> tuple[str | None, SentenceFilter | None]:
         """(refusal saying what was searched, None) when the evidence the answer would quote does not answer it,
         else (None, the sentence filter the answer needs): an amount (date) question whose best sentences hold no
         number (date) is answered from the best sentences that do, when those pass the judgement.
@@ -201,7 +200,7 @@ class Assistant:
         return refusal, None
 
     def _extractive(self, base: Answer, query: str, hits: Sequence[Hit], notice: str | None = None,
-                    plan: QuestionPlan | None = None, require: re.Pattern[str] | None = None) -> Answer:
+                    plan: QuestionPlan | None = None, require: SentenceFilter | None = None) -> Answer:
         # Scored against the standalone query: "och vad berodde det på?" alone matches nothing.
         text, citations = extractive_answer(query, hits, base.language, self.settings.extractive_sentences,
                                             require=require)
@@ -220,7 +219,7 @@ class Assistant:
                        sources=sources)
 
     def _generate(self, base: Answer, query: str, hits: Sequence[Hit], plan: QuestionPlan,
-                  require: re.Pattern[str] | None) -> Iterator[StreamEvent]:
+                  require: SentenceFilter | None) -> Iterator[StreamEvent]:
         """The extractive answer, led by a short model answer over its quotes when every claim checks out."""
         quotes = self._extractive(base, query, hits, plan=plan, require=require)
         if not quotes.answered:

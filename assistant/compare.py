@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.answerability import judge
 from assistant.extractive import extractive_answer
+from assistant.meetings import meeting_words
 from assistant.plan import QuestionPlan, committee_stem, compare_parts, make_plan
 from assistant.prompts import STRUCTURED
 from assistant.reply import Numbering, Reply
@@ -19,7 +20,6 @@ Retrieve = Callable[[str, SearchFilters | None], list[Hit]]
 PART_SENTENCES = 2  # quoted sentences per part: the figure and its context
 TIMELINE_HITS = 12  # chunks searched for a question across meetings
 TIMELINE_MEETINGS = 4  # meetings shown, best first by their best hit
-TABLES = True  # years compared from a table row when one matches (assistant/tables.py); see its commit
 
 
 def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters | None, language: str) -> Reply | None:
@@ -28,7 +28,7 @@ def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters
     None when no part finds evidence (the caller refuses); a part without evidence says so in its row.
     """
     words = STRUCTURED[language]
-    tabled = _table_reply(plan, retrieve(plan.question, filters), language) if TABLES else None
+    tabled = _table_reply(plan, retrieve(plan.question, filters), language)
     if tabled is not None:
         return tabled
     numbering = Numbering()
@@ -64,8 +64,7 @@ def _table_reply(plan: QuestionPlan, hits: Sequence[Hit], language: str) -> Repl
     years = compare_parts(plan)
     if len(years) < 2 or not all(y.isdigit() for y in years):
         return None
-    scope = [w for h in hits for w in (h.chunk.meeting.committee or "", h.chunk.meeting.kommun or "")]
-    query = topic_terms(plan.question, scope)
+    query = topic_terms(plan.question, meeting_words(hits))
     for hit in hits:
         row = best_row(query, hit.chunk.text, years)
         if row is None:

@@ -122,6 +122,12 @@ def meeting_facts(plan: QuestionPlan, meeting: MeetingKey, hits: Sequence[Hit]) 
     return facts
 
 
+def meeting_words(hits: Sequence[Hit]) -> list[str]:
+    """The nämnd and kommun names of the hits' meetings: what frames a question's ärende, not what tells it apart
+    (the `scope` of sentences.topic_terms)."""
+    return [w for h in hits for w in (h.chunk.meeting.committee or "", h.chunk.meeting.kommun or "")]
+
+
 def committee_mentioned(committee: str, question: str) -> bool:
     """Whether the question names this nämnd as written ("Vård & Omsorgs sammanträde", "Kungsbacka's Teknik
     committee") or by its initials ("BUN:s protokoll" for Barn- och utbildningsnämnden, "KF" for kommunfullmäktige).

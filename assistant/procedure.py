@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from assistant.answerability import party_abbreviation
 from assistant.archive import Archive
 from assistant.citations import quote_line
+from assistant.meetings import meeting_words
 from assistant.plan import QuestionPlan
 from assistant.prompts import PROCEDURE_INTRO
 from assistant.reply import Numbering, Reply
@@ -58,14 +59,13 @@ TITLE_WEIGHT = 0.5  # the ärende's title matching the question adds half its re
 NEXT_SHARE = 0.8  # a second vote or yrkande is quoted when it scores 80 % of the best
 COMPARE_SHARE = 0.5  # a comparison quotes the best fact of each ärende scoring half the best
 _MOVER = re.compile(r"([A-ZÅÄÖ][\wéü-]+) \([A-ZÅÄÖ]{1,3}\) yrka")  # "Per Bengtsson (S) yrkar" -> "Bengtsson"
-TOPIC_ONLY = True  # match on topic_terms (no nämnd, kommun, month, year or procedure words); see its commit
-PARTY_BONUS = 0.3
+PARTY_BONUS = 0.3  # a yrkande of the party the question names ("Socialdemokraterna" -> "(S)")
 # A vote on whether to decide today (återremiss, bordläggning) comes before the vote on the matter; a question
 # that does not ask about återremiss means the latter (shared_tune sh-bun-002: "Ja 7, Nej 4" on the återremiss was
 # quoted for "Hur röstade nämnden om det?").
 _ORDER_VOTE = re.compile(r"avgöras (vid|på|under) dagens sammanträde|återremitt\w*|bordlägg\w*", re.I)
 _ORDER_ASKED = re.compile(r"återre|bordlä|avgöra", re.I)
-ORDER_VOTE_PENALTY = 0.1  # a yrkande of the party the question names ("Socialdemokraterna" -> "(S)")
+ORDER_VOTE_PENALTY = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +95,7 @@ def procedure_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, l
     if kind is None or not hits:
         return None
     # The ärende is told by the question's topic words, not its nämnd, month or "röstade".
-    scope = [w for h in hits[:ITEM_HITS] for w in (h.chunk.meeting.committee or "", h.chunk.meeting.kommun or "")]
-    query = topic_terms(plan.question, scope) if TOPIC_ONLY else terms(plan.question)
+    query = topic_terms(plan.question, meeting_words(hits[:ITEM_HITS]))
     parties = _parties(plan.question)
     found: list[_Found] = []
     seen: set[str] = set()

@@ -37,12 +37,10 @@ class YearRow:
 def _cells(line: str) -> list[str]:
     """Cells of a tab, pipe or wide-space separated line ("Total\t7,1 %\t7,6 %", "| Total | 7,1 % |")."""
     if "|" in line:
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-    elif "\t" in line:
-        cells = [c.strip() for c in line.split("\t")]
-    else:
-        cells = [c.strip() for c in re.split(r" {2,}", line.strip())]
-    return cells
+        return [c.strip() for c in line.strip().strip("|").split("|")]
+    if "\t" in line:
+        return [c.strip() for c in line.split("\t")]
+    return [c.strip() for c in re.split(r" {2,}", line.strip())]
 
 
 def year_rows(text: str) -> list[YearRow]:
@@ -51,18 +49,15 @@ def year_rows(text: str) -> list[YearRow]:
     rows: list[YearRow] = []
     years: list[str] = []
     for raw in text.splitlines():
-        if not raw.strip():
+        if not raw.strip() or _SEPARATOR.match(raw):
             continue
-        if _SEPARATOR.match(raw):
-            continue
-        cells = [c for c in _cells(raw)]
-        found = [c for c in cells if _YEAR_CELL.match(c)]
-        if len(found) >= 2 and len(found) >= len([c for c in cells if c]) - 1:
+        filled = [c for c in _cells(raw) if c]
+        found = [c for c in filled if _YEAR_CELL.match(c)]
+        if len(found) >= 2 and len(found) >= len(filled) - 1:
             years = found  # a header: years, perhaps after one label cell
             continue
         if not years:
             continue
-        filled = [c for c in cells if c]
         if len(filled) < len(years) + 1 or not all(_FIGURE.search(c) for c in filled[-len(years):]):
             if len(filled) <= 1 or not any(_FIGURE.search(c) for c in filled):
                 years = []  # prose after the table: the header no longer applies
