@@ -15,18 +15,11 @@ from pathlib import Path
 import pytest
 
 from eval.dataset import QuestionCase, load_dataset
+from tests.dataset_checks import DATASETS, DNR, SAMPLES, missing_key_facts, read_texts, squash
 
-ROOT = Path(__file__).resolve().parent.parent
-DATASETS = ROOT / "eval" / "datasets"
-SAMPLES = ROOT / "corpus" / "samples"
 DEV2 = DATASETS / "dev2.jsonl"
-# dev.jsonl writes diarienummer as PREFIX/YEAR:serial without leading zeros ("SN/2022:554", "ASN/2019:36")
-DNR = re.compile(r"^[A-ZÅÄÖ]+/\d{4}:[1-9]\d*$")
+# dev.jsonl writes diarienummer as PREFIX/YEAR:serial without leading zeros ("SN/2022:554", "ASN/2019:36"): DNR
 REFUSAL = ("Det framgår inte av handlingarna", "This is not stated in the documents")
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _rows(path: Path) -> list[dict]:
@@ -40,7 +33,7 @@ def questions() -> tuple[QuestionCase, ...]:
 
 @pytest.fixture(scope="module")
 def samples() -> dict[str, str]:
-    return {p.name: _squash(p.read_text(encoding="utf-8")) for p in SAMPLES.glob("*.txt")}
+    return read_texts(SAMPLES.glob("*.txt"))
 
 
 def test_question_mix(questions: tuple[QuestionCase, ...]) -> None:
@@ -106,23 +99,20 @@ def test_gold_diarienummer_are_written_in_the_corpus(questions: tuple[QuestionCa
 
 
 def test_key_facts_are_in_the_reference_answer(questions: tuple[QuestionCase, ...]) -> None:
-    from eval.metrics import contains_fact
-
-    missing = [(c.id, f) for c in questions for f in c.key_facts if not contains_fact(c.answer, f)]
-    assert missing == []
+    assert missing_key_facts(questions) == []
 
 
 def test_every_evidence_is_verbatim_in_its_file(questions: tuple[QuestionCase, ...], samples: dict[str, str]) -> None:
     golds = [(c.id, g) for c in questions for g in c.gold()]
     assert golds
     assert all(g.source_file in samples for _, g in golds), [(i, g.source_file) for i, g in golds if g.source_file not in samples]
-    missing = [(i, (g.evidence or "")[:60]) for i, g in golds if not g.evidence or _squash(g.evidence) not in samples[g.source_file]]
+    missing = [(i, (g.evidence or "")[:60]) for i, g in golds if not g.evidence or squash(g.evidence) not in samples[g.source_file]]
     assert missing == []
 
 
 def test_no_question_repeats_dev_or_itself(questions: tuple[QuestionCase, ...]) -> None:
-    dev = {_squash(r["question"]).casefold() for r in _rows(DATASETS / "dev.jsonl")}
-    asked = [_squash(c.question).casefold() for c in questions]
+    dev = {squash(r["question"]).casefold() for r in _rows(DATASETS / "dev.jsonl")}
+    asked = [squash(c.question).casefold() for c in questions]
     assert not set(asked) & dev, sorted(set(asked) & dev)
     assert len(asked) == len(set(asked))
 

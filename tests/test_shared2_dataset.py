@@ -8,17 +8,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from eval.dataset import QuestionCase, load_dataset
+from tests.dataset_checks import DATASETS, DNR, missing_key_facts, needs_corpora, shared_archive, squash
 
-ROOT = Path(__file__).resolve().parent.parent
-DATASETS = ROOT / "eval" / "datasets"
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
-DNR = re.compile(r"^[A-ZÅÄÖ]+/\d{4}:[1-9]\d*$")
-needs_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason="the real archives are read from ../shared/corpora (not in the repo)")
 
 # The documents shared.jsonl leaves unused; shared2 gold may only come from these.
 SHARED2_FILES = frozenset("""
@@ -36,10 +31,6 @@ vo_2025-10-16_kallelse.md vo_2025-10-16_protokoll.md vo_2025-11-13_kallelse.md
 """.split())
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 @pytest.fixture(scope="module")
 def questions() -> tuple[QuestionCase, ...]:
     return load_dataset(DATASETS / "shared2.jsonl").cases  # type: ignore[return-value]
@@ -47,7 +38,7 @@ def questions() -> tuple[QuestionCase, ...]:
 
 @pytest.fixture(scope="module")
 def archive() -> dict[str, str]:
-    return {p.name: _squash(p.read_text(encoding="utf-8")) for p in CORPORA.rglob("*") if p.suffix in (".txt", ".md")}
+    return shared_archive()
 
 
 def _gold_files(case: QuestionCase) -> list[str]:
@@ -114,17 +105,14 @@ def test_diarienummer_are_canonical(questions: tuple[QuestionCase, ...]) -> None
 
 
 def test_key_facts_are_in_the_reference_answer(questions: tuple[QuestionCase, ...]) -> None:
-    from eval.metrics import contains_fact
-
-    missing = [(c.id, f) for c in questions for f in c.key_facts if not contains_fact(c.answer, f)]
-    assert missing == []
+    assert missing_key_facts(questions) == []
 
 
 @needs_corpora
 def test_every_evidence_is_verbatim_in_its_file(questions: tuple[QuestionCase, ...], archive: dict[str, str]) -> None:
     golds = [(c.id, g) for c in questions for g in c.gold()]
     assert all(g.source_file in archive for _, g in golds), [(i, g.source_file) for i, g in golds if g.source_file not in archive]
-    missing = [(i, g.evidence[:60]) for i, g in golds if g.evidence and _squash(g.evidence) not in archive[g.source_file]]
+    missing = [(i, g.evidence[:60]) for i, g in golds if g.evidence and squash(g.evidence) not in archive[g.source_file]]
     assert missing == []
 
 
