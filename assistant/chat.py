@@ -18,6 +18,7 @@ from assistant.glossary import swedish_view, with_genre_synonyms
 from assistant.intent import question_intent
 from assistant.question_language import question_language
 from assistant.llm import ChatModel, make_chat_model
+from assistant.meeting_scope import unheld_meeting, unheld_text
 from assistant.meetings import MeetingKey, meeting_keys
 from assistant.history import history_reply
 from assistant.plan import QuestionPlan, make_plan
@@ -110,6 +111,11 @@ class Assistant:
         llm = self._llm if self.settings.condense_with_llm else None
         query = with_genre_synonyms(condense(question, history, llm, language))
         plan = make_plan(query, language)
+        unheld = unheld_meeting(plan, self.meetings)
+        if unheld is not None:  # "Vad beslutade KS den 10 december 2025?" and no such meeting is indexed
+            yield SourcesEvent((), query)
+            yield FinalEvent(Answer(unheld_text(unheld, language), (), language, False, mode, (), query, notice))
+            return
         routed = routed_reply(plan, self.searcher, self._retrieve, filters, self.meetings, language)
         if routed is not None:  # a case, meeting or comparison answered from its own cited evidence
             yield SourcesEvent(routed.hits, query)

@@ -82,6 +82,12 @@ OUT_OF_SCOPE = {
     "sv": "Handlingarna gäller inte {what}. " + CANNOT_ANSWER,
     "en": "The documents do not cover {what}. " + CANNOT_ANSWER_EN,
 }
+# A meeting the question dates that the archive lacks (assistant/meeting_scope.py).
+UNHELD_MEETING = {
+    "sv": CANNOT_ANSWER + " Arkivet har inget sammanträde {who}{when}. Närmaste sammanträden i arkivet: {nearest}.",
+    "en": CANNOT_ANSWER_EN + " The archive holds no meeting {who}{when}. Nearest meetings in the archive: {nearest}.",
+}
+UNHELD_WORDS = {"sv": {"of": "med ", "on": "den ", "in": "i "}, "en": {"of": "of ", "on": "on ", "in": "in "}}
 # Replies in which the model itself says the sources lack the answer (treated as a refusal).
 NO_INFORMATION = (
     "framgår inte", "finns ingen information", "finns inga uppgifter", "nämns inte", "saknas uppgift",
