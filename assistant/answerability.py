@@ -155,6 +155,29 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     return Judgement(True)
 
 
+def scope_judgement(plan: QuestionPlan, hits: Sequence[Hit]) -> Judgement:
+    """Whether an answer read off one ärende's handling (its yrkanden, votering, reservationer, history) is about
+    the kommun, nämnd and year the question names: the ärende is found by topic, so "Hur röstade kommunfullmäktige
+    i Kungsbacka om …?" may find a nämnd's votering on the same motion, and "… lokalbehovsplanen 2024?" the 2023
+    plan's. Only these scope facts are judged: the handling's wording is not the question's (a vote's sentences
+    rarely repeat the topic), so topic words are not.
+    """
+    if not hits:
+        return Judgement(False, "no evidence")
+    if plan.kommuner and not any(h.chunk.meeting.kommun and h.chunk.meeting.kommun in plan.kommuner for h in hits):
+        return Judgement(False, f"no evidence from {plan.kommuner[0]}")
+    actor = _decider(plan, _VOTE_VERBS)
+    if actor and not any(_same_committee(actor, h.chunk.meeting.committee) for h in hits):
+        return Judgement(False, f"no handling by {actor} in the evidence")
+    if plan.dates and not any(h.chunk.meeting.date in plan.dates for h in hits):
+        return Judgement(False, f"no meeting on {plan.dates[0]}")
+    years = _undated_years(plan, hits)
+    titles = " ".join(h.chunk.item_title or "" for h in hits)
+    if years and not _year_in_scope(years, titles, hits):
+        return Judgement(False, f"year {years[0]} not in the evidence")
+    return Judgement(True)
+
+
 def _without_asked(evidence: str, question: str) -> str:
     """`evidence` without the numbers the question itself writes: in "Vad kostar breddningen till fyra körfält?"
     the evidence's "fyra körfält" is the subject, not the answer."""
@@ -244,12 +267,14 @@ def _undated_years(plan: QuestionPlan, hits: Sequence[Hit]) -> tuple[int, ...]:
     return tuple(y for y in plan.years if y not in met)
 
 
-def _decider(plan: QuestionPlan) -> str | None:
+_DECISION_VERBS = "beslutade|beslöt|fattade|föreslog|fastställde|antog|svarade|yttrade|tillstyrkte|avstyrkte|ansåg"
+_VOTE_VERBS = _DECISION_VERBS + "|röstade|voterade|röstades|voterades|yrkade|reserverade"
+
+
+def _decider(plan: QuestionPlan, verbs: str = _DECISION_VERBS) -> str | None:
     """The nämnd the question says decided or proposed ("Vad beslutade kommunfullmäktige om …?"), as a stem."""
     for committee in plan.committees:
-        if re.search(rf"\b(beslutade|beslöt|fattade|föreslog|fastställde|antog|svarade|yttrade|tillstyrkte|avstyrkte"
-                     rf"|ansåg)\s+{re.escape(committee)}", plan.question,
-                     re.I):
+        if re.search(rf"\b({verbs})\s+(i\s+)?{re.escape(committee)}", plan.question, re.I):
             return committee
     return None
 

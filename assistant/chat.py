@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from assistant import prompts
 from assistant.archive import Archive
 from assistant.citations import DECISION_SECTIONS
-from assistant.answerability import REQUIRED, RETRY_WITH, judge
+from assistant.answerability import REQUIRED, RETRY_WITH, judge, scope_judgement
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
 from assistant.extractive import SentenceFilter, extractive_answer
@@ -130,6 +130,9 @@ class Assistant:
         if refusal is None:  # a case's history meeting by meeting, or the ärende's yrkanden and votering
             procedure = history_reply(plan, hits, self.searcher, language) or procedure_reply(
                 plan, hits, self.searcher, language)
+        if procedure is not None and not (scope := scope_judgement(plan, procedure.hits)).answerable:
+            log.info("Refusing %r: %s", query, scope.reason)  # a votering of another nämnd, year or kommun
+            procedure, refusal = None, self._cannot_answer(plan, filters)
         if procedure is not None:  # "Vem yrkade …?", "Hur röstade …?": the ärende's own yrkanden and votering
             yield FinalEvent(replace(base, text=procedure.text, citations=procedure.citations, answered=True,
                                      sources=procedure.hits, mode=mode))
@@ -201,9 +204,13 @@ class Assistant:
                 break
             require = REQUIRED[kind]
         log.info("Refusing %r: %s", query, verdict.reason if verdict else "")
-        refusal = f"{prompts.CANNOT_ANSWER_BY_LANGUAGE[plan.language]} {searched(plan, filters, plan.language)} " \
-                  f"{prompts.NO_EVIDENCE[plan.language].split('. ', 1)[-1]}"
-        return refusal, None
+        return self._cannot_answer(plan, filters), None
+
+    @staticmethod
+    def _cannot_answer(plan: QuestionPlan, filters: SearchFilters | None) -> str:
+        """The refusal that says what was searched: "Det framgår inte av handlingarna. Sökt: år 2024. …"."""
+        return f"{prompts.CANNOT_ANSWER_BY_LANGUAGE[plan.language]} {searched(plan, filters, plan.language)} " \
+               f"{prompts.NO_EVIDENCE[plan.language].split('. ', 1)[-1]}"
 
     def _extractive(self, base: Answer, query: str, hits: Sequence[Hit], notice: str | None = None,
                     plan: QuestionPlan | None = None, require: SentenceFilter | None = None) -> Answer:

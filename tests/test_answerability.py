@@ -211,3 +211,27 @@ def test_the_nämnd_that_answered_must_be_the_one_asked_about():
                        "t", committee="Nämnden för Teknik", kommun="Kungsbacka", title="Lokala ordningsföreskrifter")
     plan = make_plan("Vad svarade nämnden för Kultur & Fritid på remissen om ordningsföreskrifterna?")
     assert not judge(plan, [chunk.text], _hits(chunk)).answerable
+
+
+def test_a_handling_is_judged_on_the_nämnd_that_voted_and_the_year_asked():
+    from assistant.answerability import scope_judgement
+
+    vote = make_chunk("Ordföranden finner att nämnden, med 7 ja-röster mot 3 nej-röster, beslutar avslag till motionen.",
+                      "v1", kommun="Kungsbacka", committee="Nämnden för Vård & Omsorg", date="2024-11-14",
+                      title="Svar på motion om att utreda sex timmars arbetsdag inom omsorgen")
+    asked_kf = make_plan("Hur röstade kommunfullmäktige i Kungsbacka om motionen om sex timmars arbetsdag?")
+    assert scope_judgement(asked_kf, _hits(vote)).reason == "no handling by kommunfullmäktige in the evidence"
+    asked_vo = make_plan("Hur röstade nämnden i Kungsbacka om motionen om sex timmars arbetsdag?")
+    assert scope_judgement(asked_vo, _hits(vote)).answerable
+    # A nämnd the question names as the owner of the matter, not as the voter, is no mismatch.
+    budget = make_chunk("Kommunfullmäktige avslår yrkandet med 25 röster mot 16.", "b1", kommun="Lomma",
+                        committee="Kommunfullmäktige", title="Budget 2024", date="2023-11-16")
+    owner = make_plan("Hur röstade fullmäktige om yrkandet att utöka socialnämndens budget med 4 mnkr?")
+    assert scope_judgement(owner, _hits(budget)).answerable
+    plan_2023 = make_chunk("Thomas Eneström (S) reserverar sig skriftligt mot beslutet.", "r1", kommun="Lomma",
+                           committee="Barn- och utbildningsnämnden", date="2023-05-16",
+                           title="Fastställande av lokalbehovsplan för år 2023")
+    asked_2024 = make_plan("Vem reserverade sig mot ställningstagandet till lokalbehovsplanen 2024?")
+    assert scope_judgement(asked_2024, _hits(plan_2023)).reason == "year 2024 not in the evidence"
+    asked_2023 = make_plan("Vem reserverade sig mot ställningstagandet till lokalbehovsplanen 2023?")
+    assert scope_judgement(asked_2023, _hits(plan_2023)).answerable
