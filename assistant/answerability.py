@@ -44,9 +44,18 @@ class FigureFilter:
         return _AMOUNT.search(_figures_only(text))
 
 
-REQUIRED = {"amount": FigureFilter(), "date": _WHEN}
+# A question about money ("Vad kostade …?", "Hur stor var budgeten …?") is answered by a sum in a currency unit,
+# not by any figure ("en projektledare anställs på 1,5 år", "lag (2006:544)"); a table row's unit is in its
+# header, so a bare figure counts where the quoted chunk writes the unit.
+_MONEY_ASK = re.compile(r"\b(kosta\w*|kostnad\w*|pengar|belopp\w*|budget\w*|investering\w*|utgift\w*|intäkt\w*"
+                        r"|kronor|cost\w*|money|spend\w*)\b", re.I)
+_MONEY = re.compile(r"\d\s*(kr\b|kronor|kkr|tkr|mkr|mnkr|msek|sek\b|miljon\w*|miljard\w*|tusen|%)"
+                    rf"|\b(kr|sek)\s*\d|{_NUMBER_WORDS}\s+(miljon\w*|miljard\w*|kronor)", re.I)  # "två miljoner"
+_MONEY_UNIT = re.compile(r"\b(kr|kronor|kkr|tkr|mkr|mnkr|msek|sek|miljon\w*|miljard\w*)\b", re.I)
+REQUIRED = {"amount": FigureFilter(), "date": _WHEN, "money": _MONEY}
 # A judgement that a second pass, quoting only sentences of the asked kind, may overturn.
-RETRY_WITH = {"no number in the evidence": "amount", "no date in the evidence": "date"}
+RETRY_WITH = {"no number in the evidence": "amount", "no date in the evidence": "date",
+              "no sum of money in the evidence": "money"}
 _WORD = re.compile(r"\w+")
 # Question and procedure words that say nothing about the topic.
 _GENERIC = frozenset(
@@ -113,6 +122,8 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     kind = _asked_kind(plan)
     if kind == "amount" and not _AMOUNT.search(_without_asked(_figures_only(evidence), plan.question)):
         return Judgement(False, "no number in the evidence")
+    if kind == "amount" and _MONEY_ASK.search(plan.question) and not _money_stated(evidence, quotes, hits):
+        return Judgement(False, "no sum of money in the evidence")
     numbered = _numbered_document(plan.question, evidence, hits)
     if numbered:  # "delårsrapport 1" asked, only "delårsrapport 2" quoted: another document of the series
         return Judgement(False, f"{numbered!r} not in the evidence")
@@ -176,6 +187,19 @@ def scope_judgement(plan: QuestionPlan, hits: Sequence[Hit]) -> Judgement:
     if years and not _year_in_scope(years, titles, hits):
         return Judgement(False, f"year {years[0]} not in the evidence")
     return Judgement(True)
+
+
+def _money_stated(evidence: str, quotes: Sequence[str], hits: Sequence[Hit]) -> bool:
+    """A sum with its currency unit in the quotes, or a figure in a quoted table row whose chunk writes the unit."""
+    if _MONEY.search(evidence):
+        return True
+    return any(_table_row(q) and _AMOUNT.search(_figures_only(q)) and _MONEY_UNIT.search(h.chunk.text)
+               for q, h in zip(quotes, hits))
+
+
+def _table_row(quote: str) -> bool:
+    """A quoted line that is a table row, not a sentence: cells apart, or no sentence end."""
+    return "\t" in quote or "   " in quote or "|" in quote or quote.rstrip()[-1:] not in ".!?"
 
 
 def _without_asked(evidence: str, question: str) -> str:

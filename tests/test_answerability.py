@@ -235,3 +235,37 @@ def test_a_handling_is_judged_on_the_nämnd_that_voted_and_the_year_asked():
     assert scope_judgement(asked_2024, _hits(plan_2023)).reason == "year 2024 not in the evidence"
     asked_2023 = make_plan("Vem reserverade sig mot ställningstagandet till lokalbehovsplanen 2023?")
     assert scope_judgement(asked_2023, _hits(plan_2023)).answerable
+
+
+def test_a_money_question_needs_a_sum_not_any_figure():
+    plan = make_plan("Vad kostade projektledaren för Privatuthyrning till nyanlända?")
+    years = make_chunk("Projektförslaget går ut på att en projektledare anställs på 1,5 år.", "p1")
+    assert judge(plan, [years.text], _hits(years)).reason == "no sum of money in the evidence"
+    cost = make_chunk("Personalkostnaden för projektledaren i Privatuthyrning till nyanlända beräknas till 756 000 kronor.", "p2")
+    assert judge(plan, [cost.text], _hits(cost)).answerable
+    # A table row's unit is in its header: the figure counts where the quoted chunk writes the unit.
+    row = "Projektledare 756 000"
+    table = make_chunk(f"Budget för Privatuthyrning till nyanlända (kr)\n{row}\nSumma 756 000", "p3")
+    assert judge(plan, [row], _hits(table)).answerable
+
+
+def test_a_money_question_is_answered_from_the_sentence_with_the_sum(chat_chunks):
+    from assistant.chat import Assistant
+    from assistant.settings import ChatSettings
+    from tests.fakes import ListSearcher
+
+    # The best-scored sentences hold figures but no sum: the second pass quotes the one with kronor.
+    chunk = make_chunk("Stipendiet ger pengar under 2 år till studenter.\n"
+                       "Pengar ur stipendiet betalas ut i 3 delar.\n"
+                       "Stipendiet och pengar delas ut vid 1 tillfälle per år.\n"
+                       "Prissumman om 15 000 kronor delas mellan stipendiaterna.", "s1", date="2025-05-15")
+    answer = Assistant(ListSearcher([chunk]), None, ChatSettings(mode="extractive")).answer(
+        "Hur mycket pengar var det i stipendiet?")
+    assert answer.answered and "15 000 kronor" in answer.text
+
+
+def test_a_sum_in_words_is_a_sum():
+    plan = make_plan("Hur mycket pengar ur anslaget Trygg Uppväxt ville nämnden få ta del av 2026?")
+    chunk = make_chunk("Nämnden hemställer om att få ta del av två miljoner 2026 ur anslaget Trygg Uppväxt.", "t1",
+                       date="2025-11-13")
+    assert judge(plan, [chunk.text], _hits(chunk)).answerable
