@@ -175,9 +175,10 @@ class Assistant:
         if has_exact_match(hits):
             return None
         similarity = best_similarity(hits)
-        # English words never occur in the Swedish documents: judge coverage on their Swedish terms.
-        coverage = term_coverage(query if language == "sv" else swedish_view(question), hits)
-        absent = missing_topic_share(query if language == "sv" else swedish_view(question), hits)
+        # English words never occur in the Swedish documents: judge coverage on their Swedish terms, of the
+        # standalone query (a follow-up's carried subject included: "and how did the vote go?" alone has none).
+        coverage = term_coverage(query if language == "sv" else swedish_view(query), hits)
+        absent = missing_topic_share(query if language == "sv" else swedish_view(query), hits)
         if (similarity is not None and similarity < self.settings.min_relevance) or (
             coverage < self.settings.min_term_coverage
         ) or absent >= self.settings.max_missing_topic_share:

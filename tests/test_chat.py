@@ -255,6 +255,15 @@ def test_english_question_is_searched_with_swedish_terms_and_not_refused(chat_ch
     assert answer.answered and answer.language == "en" and "11 procent" in answer.text
 
 
+def test_an_english_follow_up_is_judged_on_its_standalone_query(chat_chunks, chat_settings):
+    # "And how large was it?" has no Swedish term of its own; the subject carried from the first turn has.
+    assistant = Assistant(ListSearcher(chat_chunks), None, chat_settings)
+    first_question = "How large was the surplus of the social services committee in 2022?"
+    first = assistant.answer(first_question, mode="extractive")
+    second = assistant.answer("And how large was it?", [Turn(first_question, first)], mode="extractive")
+    assert second.answered and "78,5 miljoner kronor" in second.text
+
+
 def test_sources_carrying_the_named_paragraph_come_first(chat_chunks, chat_settings):
     answer = _assistant(chat_chunks, None, chat_settings).answer(
         "Vad beslutade nämnden om verksamhetsberättelse och budget i § 1014?", mode="extractive")
