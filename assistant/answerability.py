@@ -84,7 +84,11 @@ _NUMBERED = re.compile(r"\b(delårsrapport|tertial|kvartal|fas|etapp)\s+(\d)\b")
 # changes together (docs/evaluation.md, "Session 3 figures").
 LEAD_IN_WORDS = 8
 LEAD_IN_CHARS = 300
-MAX_MISSING_TOPIC = 0.6  # share of topic words (3 or more) absent from the quoted evidence; tuned on dev_tune
+# Share of topic words (3 or more) absent from the quoted evidence at which the evidence is judged off-topic.
+# Measured on the six tune parts together (293 answerable, 61 unanswerable; docs/evaluation.md "Session 5"):
+# 0.6 / 0.7 / 0.8 / off -> all key facts 190 / 194 / 195 / 195, unanswerable refused 52 / 50 / 50 / 48,
+# answerable refused 34 / 25 / 23 / 20. 0.6 had been tuned on dev_tune alone.
+MAX_MISSING_TOPIC = 0.8
 
 
 @dataclass(frozen=True, slots=True)
