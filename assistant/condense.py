@@ -82,11 +82,15 @@ def _continues(question: str) -> bool:
 def rewrite(question: str, previous: str) -> str | None:
     """Rewrite of a follow-up by a known pattern (year shift, new year, cause, "och X?"), else None."""
     words = question.rstrip("?!. ").split()
+    years = _YEAR.findall(question)
+    if years and (_BEFORE.search(question) or _AFTER.search(question)) and len(words) > 4:
+        # "och året innan 2019 då, vad var nettot i bokslutet 2018?" names its own year and asks its own thing:
+        # the previous subject is carried without its years, not shifted.
+        return f"{question.rstrip()} ({subject(_YEAR.sub(' ', previous))})"
     if _BEFORE.search(question):
         return shift_years(previous, -1)
     if _AFTER.search(question):
         return shift_years(previous, +1)
-    years = _YEAR.findall(question)
     if years and all(w.lower().strip(",") in _FILLER or _YEAR.fullmatch(w) for w in words):
         return replace_years(previous, years[0])
     if _CAUSE.search(question):

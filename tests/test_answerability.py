@@ -269,3 +269,12 @@ def test_a_sum_in_words_is_a_sum():
     chunk = make_chunk("Nämnden hemställer om att få ta del av två miljoner 2026 ur anslaget Trygg Uppväxt.", "t1",
                        date="2025-11-13")
     assert judge(plan, [chunk.text], _hits(chunk)).answerable
+
+
+def test_a_kommun_joined_to_nämnd_is_no_missing_name():
+    chunk = make_chunk("Protokollet justeras av vice ordförande Christoffer Holmström.", "t1", kommun="Tyresö",
+                       committee="Arbetsmarknads- och socialnämnden", date="2019-02-26")
+    plan = make_plan("Vilken vice ordförande skrev under protokollet från Tyresönämndens möte i februari 2019?")
+    assert judge(plan, [chunk.text], _hits(chunk)).reason != "'Tyresönämndens' not in the evidence"
+    other = make_plan("Vilken vice ordförande skrev under protokollet om Pilängskolan i februari 2019?")
+    assert judge(other, [chunk.text], _hits(chunk)).reason == "'Pilängskolan' not in the evidence"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.condense import condense, subject
+from assistant.condense import condense, rewrite, subject
 from assistant.types import Answer, Turn
 
 FIRST = "Hur stort överskott hade socialnämnden 2022?"
@@ -80,3 +80,12 @@ def test_short_follow_up_without_its_own_year_carries_the_subject():
 def test_swedish_question_gets_no_glossary_terms():
     assert condense("Vad beslutade nämnden om budget för barn?", [], language="sv") == (
         "Vad beslutade nämnden om budget för barn?")
+
+
+def test_a_follow_up_naming_its_own_year_carries_the_subject_without_shifting_it():
+    previous = "Hur såg socialnämndens ekonomiska resultat ut 2019 jämfört med 2022?"
+    query = rewrite("och året innan 2019 då, vad var nettot i bokslutet 2018?", previous)
+    assert query.startswith("och året innan 2019 då, vad var nettot i bokslutet 2018?")
+    assert "socialnämndens" in query and "2021" not in query and "2022" not in query
+    assert rewrite("och året innan?", "Hur stort överskott hade socialnämnden 2022?") == \
+        "Hur stort överskott hade socialnämnden 2021?"
