@@ -13,7 +13,7 @@ from assistant.intent import Intent, question_intent
 from assistant.prompts import EXTRACTIVE_INTRO, EXTRACTIVE_LEADS
 from assistant.sentences import relevance, sentence_spans, terms
 from assistant.types import Citation
-from corpus.metadata import find_diarienummer
+from corpus.metadata import find_diarienummer, iter_dnr
 from index.types import Hit
 
 TABLE_PENALTY = 0.6
@@ -184,15 +184,28 @@ def _lead(intent: Intent, chosen: Sequence[_Candidate], hits: Sequence[Hit], lan
         for c in sorted(chosen, key=lambda c: -c.score):  # a dnr written in the best sentence wins
             found = find_diarienummer(c.sentence)
             if found:
-                return f"{leads['dnr']}: {', '.join(found)} [{c.number}]"
-        dnr = hits[best.number - 1].chunk.diarienummer
-        return f"{leads['dnr']}: {', '.join(dnr)} [{best.number}]" if dnr else None
+                return f"{leads['dnr']}: {_as_written(found, c.sentence)} [{c.number}]"
+        chunk = hits[best.number - 1].chunk
+        written = " ".join((*chunk.diarienummer_as_written, chunk.text))
+        return f"{leads['dnr']}: {_as_written(chunk.diarienummer, written)} [{best.number}]" \
+            if chunk.diarienummer else None
     if intent.paragraph:
         for c in sorted(chosen, key=lambda c: -c.score):
             paragraph = hits[c.number - 1].chunk.paragraph
             if paragraph:
                 return f"{leads['paragraph']}: {paragraph} [{c.number}]"
     return None
+
+
+def _as_written(canonical: Sequence[str], text: str) -> str:
+    """Each diarienummer as the kommun's registry writes it, the canonical form beside it where they differ:
+    "TE-2025-00076 (TE/2025:76)", "SN/2020:33" (revisorer search the kommun's own diarium by its own form)."""
+    written = {d.canonical: " ".join(d.written.split()) for d in reversed(iter_dnr(text))}
+    out = []
+    for dnr in dict.fromkeys(canonical):
+        form = written.get(dnr)
+        out.append(f"{form} ({dnr})" if form and form != dnr else dnr)
+    return ", ".join(out)
 
 
 def _compares(question: str) -> bool:

@@ -46,7 +46,7 @@ _ANSLAG = re.compile(r"\banslog\w*|\banslagstavla\w*|\banslag\w*\b(?=[^?.]*\b(ju
                      r"|\bnotice board\b", re.I)
 _MET = re.compile(r"\b(sammanträdde|sammanträtt|sammanträdets?|sammanträden(as)?|sammanträdes?|mötet|möten|möte|träffades"
                   r"|hölls|met|meet|meeting|meetings|minutes)\b", re.I)
-_PLACE_ASK = re.compile(r"\b(var (sammanträdde|hölls|ägde|träffades|låg)|och var\b|vilken lokal|where|plats)\b", re.I)
+_PLACE_ASK = re.compile(r"\b(var (sammanträdde|hölls|höll|ägde|träffades|låg)|och var\b|vilken lokal|where|plats)\b", re.I)
 _TIME_ASK = re.compile(r"\b(när|vilken tid|klockan|vilket datum|hur läng\w*|hur långa?|what time|when|what date|how long)\b",
                        re.I)
 _PARAGRAPHS_ASK = re.compile(r"\b(vilka paragrafer|paragrafer omfatta\w*|which paragraphs|what paragraphs)\b", re.I)

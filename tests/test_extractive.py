@@ -60,7 +60,18 @@ def test_dnr_question_states_the_diarienummer_written_in_the_best_sentence():
                          "Firmatecknare 2023 KS/2022:00791", "c-list", dnr=("SN/2023:596",), section="Ärendet")
     text, citations = extractive_answer("Vilket diarienummer har tillsynen av serveringstillstånd 2022?",
                                         _hits([listing]), "sv")
-    assert "Diarienummer: SN/2023:23 [1]" in text and citations[0].chunk_id == "c-list"
+    # As the kommun's registry writes it, the canonical form beside it.
+    assert "Diarienummer: SN/2023:00023 (SN/2023:23) [1]" in text and citations[0].chunk_id == "c-list"
+
+
+def test_a_dnr_from_the_ärende_heading_is_stated_as_the_registry_writes_it():
+    from dataclasses import replace
+
+    chunk = replace(make_chunk("Förvaltningen informerar om bredbandstaxa 2026.", "c-tax", dnr=("TE/2025:76",),
+                               title="Bredbandstaxa 2026", kommun="Kungsbacka"),
+                    diarienummer_as_written=("TE-2025-00076",))
+    text, _ = extractive_answer("Vilket diarienummer har bredbandstaxa 2026?", _hits([chunk]), "sv")
+    assert "Diarienummer: TE-2025-00076 (TE/2025:76) [1]" in text
 
 
 def test_paragraph_question_states_the_paragraph(chat_chunks):

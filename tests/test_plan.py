@@ -75,3 +75,8 @@ def test_a_documents_signatory_is_no_meeting_role():
     assert make_plan("Vem skrev under revisionskrivelsen som ordförande för kommunens revisorer?").route == "retrieve"
     assert make_plan("Vem var ordförande för socialnämnden 2023?").route == "meeting"
     assert make_plan("Who chaired the meeting?").route == "meeting"
+
+
+def test_where_a_nämnd_held_its_meeting_is_a_meeting_question():
+    plan = make_plan("var höll BUN i Lomma sitt möte 10 oktober 2023?")
+    assert plan.route == "meeting" and plan.wants("place") and plan.dates == ("2023-10-10",)
