@@ -31,6 +31,10 @@ _NOTED_ONLY = re.compile(r"\b(tagit|tar|tog) del av (informationen|redovisningen
 _WHICH_DECISION = re.compile(r"\bvilke[nt] \w*beslut\b|\bwhat \w* ?decision\b", re.I)
 _BEFORE_DECISION = re.compile(r"\binformationstillfälle\b|\b(information|informeras|informerades) inför\b"
                               r"|\binför (ett |kommande )?\w*beslut\b", re.I)
+_PRESENTED = re.compile(r"\b(informerar|informerade|presenterar|presenterade|föredrar|föredrog|berättar|berättade"
+                        r"|redogör|redogjorde|redovisar|redovisade)\b( \w+)?( \w+)? om\b"
+                        r"|\b(informerar|informerade|presenterar|presenterade) (\w+ )?(en|ett|läget|arbetet)\b", re.I)
+HEADING_WORDS = 5  # a quoted line this short, with no figure, is a heading or label, not a statement
 _ORAL = re.compile(r"muntlig (information|redovisning|föredragning)|\binformerar\b", re.I)
 # A vote question needs a votering in the evidence: counts, ja/nej, a reservation.
 _VOTED = re.compile(r"\b(votering\w*|omröstning\w*|röst(er|ade|ar|ning)\w*|ja-?röst\w*|nej-?röst\w*|\d+ ja\b|\d+ nej\b"
@@ -122,6 +126,10 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
             _NOTED_ONLY.search(q) or _BEFORE_DECISION.search(q) or " ".join(q.split()) in " ".join(titles.split())
             for q in quotes):
         return Judgement(False, "only information, no decision")
+    # "Förvaltningen presenterar en prognos per oktober 2025." records that something was presented, not what:
+    # evidence of only such records, noted-only decisions and headings does not answer what was presented.
+    if not structural and not plan.wants("person", "date") and all(_record_only(q) for q in quotes):
+        return Judgement(False, "only a record that information was given")
     # An oral report ("Investeringsplan 2024-2027 – muntlig information") holds no content in writing.
     if not structural and not plan.wants("person") and all(_ORAL.search(h.chunk.item_title or "") for h in hits):
         return Judgement(False, "only an oral report (muntlig information)")
@@ -206,6 +214,15 @@ def _money_stated(evidence: str, quotes: Sequence[str], hits: Sequence[Hit]) -> 
 def _table_row(quote: str) -> bool:
     """A quoted line that is a table row, not a sentence: cells apart, or no sentence end."""
     return "\t" in quote or "   " in quote or "|" in quote or quote.rstrip()[-1:] not in ".!?"
+
+
+def _record_only(quote: str) -> bool:
+    """A quote that says only that something was presented or noted, or is a heading ("Prognos per oktober 2025")."""
+    if _NOTED_ONLY.search(quote):
+        return True
+    if _AMOUNT.search(_figures_only(quote)):
+        return False  # a figure is content: "Använda medel: 207 340 kronor"
+    return len(quote.split()) <= HEADING_WORDS or bool(_PRESENTED.search(quote))
 
 
 def _without_asked(evidence: str, question: str) -> str:

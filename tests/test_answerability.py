@@ -278,3 +278,21 @@ def test_a_kommun_joined_to_nämnd_is_no_missing_name():
     assert judge(plan, [chunk.text], _hits(chunk)).reason != "'Tyresönämndens' not in the evidence"
     other = make_plan("Vilken vice ordförande skrev under protokollet om Pilängskolan i februari 2019?")
     assert judge(other, [chunk.text], _hits(chunk)).reason == "'Pilängskolan' not in the evidence"
+
+
+def test_a_record_that_something_was_presented_does_not_say_what():
+    presented = make_chunk("Förvaltningen presenterar en prognos om nämnden för Tekniks drift- och "
+                           "investeringsbudgetar per oktober 2025.", "p1", committee="Nämnden för Teknik",
+                           kommun="Kungsbacka", date="2025-11-12", title="Prognos per oktober 2025")
+    heading = "Prognos per oktober 2025"
+    plan = make_plan("Vad visade prognosen per oktober 2025 för nämnden för Tekniks driftbudget?")
+    verdict = judge(plan, [presented.text, heading], _hits(presented, presented))
+    assert verdict.reason == "only a record that information was given"
+    stated = make_chunk("Prognosen per oktober 2025 visar ett underskott i driftbudgeten på 4,2 miljoner kronor.",
+                        "p2", committee="Nämnden för Teknik", kommun="Kungsbacka", date="2025-11-12",
+                        title="Prognos per oktober 2025")
+    assert judge(plan, [presented.text, stated.text], _hits(presented, stated)).answerable
+    # A short label line with a figure is content, not a heading.
+    label = make_chunk("Använda medel: 207 340 kronor", "p3", title="Återrapportering av statsbidrag 2022")
+    amount = make_plan("Hur mycket av statsbidraget 2022 användes?")
+    assert judge(amount, [label.text], _hits(label)).reason != "only a record that information was given"
