@@ -226,6 +226,22 @@ def test_unanswerable_questions_are_refused_over_the_bundled_corpus(e5_index, e5
 
 
 @pytest.mark.slow
+def test_a_dated_meeting_the_bundled_corpus_lacks_is_refused_from_its_meeting_list(e5_index, e5_searcher):
+    assistant = Assistant(e5_searcher, None, e5_index.chat)
+    answer = assistant.answer("När och var sammanträdde socialnämnden i Botkyrka i september 2019?", mode="extractive")
+    assert not answer.answered and "Arkivet har inget sammanträde" in answer.text
+    held = {d.date for d in e5_searcher.documents() if d.kommun == "Botkyrka"}
+    nearest = answer.text.split("Närmaste sammanträden i arkivet:", 1)[1]
+    assert any(date in nearest for date in held)  # real meetings of the archive, not made up
+    # A month the nämnd did meet in is answered from that meeting, not refused by the meeting list.
+    month = sorted(held)[-1][:7]
+    year, number = month.split("-")
+    name = "januari februari mars april maj juni juli augusti september oktober november december".split()[int(number) - 1]
+    met = assistant.answer(f"När och var sammanträdde socialnämnden i Botkyrka i {name} {year}?", mode="extractive")
+    assert "Arkivet har inget sammanträde" not in met.text
+
+
+@pytest.mark.slow
 def test_cli_ask_json_prints_the_answer(e5_index):
     import json
     import subprocess
