@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.figures import AMOUNT, MONEY, MONEY_ASK, NUMBER_WORDS, YEAR, FigureFilter, figures_only, money_stated
 from assistant.glossary import swedish_view
 from assistant.kommuner import KOMMUNER
 from assistant.plan import QuestionPlan
@@ -13,10 +14,6 @@ from assistant.sentences import terms
 from corpus.metadata import find_diarienummer
 from index.types import Hit
 
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-_NUMBER_WORDS = r"\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|hundra|tusen|inga|ingen|inget|samtliga" \
-                r"|alla|hälften|dubbelt)\b"
-_AMOUNT = re.compile(rf"\d|{_NUMBER_WORDS}", re.I)
 _MONTH = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 _WHEN = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}} ({_MONTH})\b|\b({_MONTH})\b|\b(19|20)\d\d\b|\bvecka \d+"
                    r"|\bkvartal|\btertial|\bhalvår|\bårsskiftet|\bvår(en)?\b|\bhösten?\b|\bdagar\b|\bveckor\b|\bmånader\b",
@@ -40,23 +37,7 @@ _ORAL = re.compile(r"muntlig (information|redovisning|föredragning)|\binformera
 _VOTED = re.compile(r"\b(votering\w*|omröstning\w*|röst(er|ade|ar|ning)\w*|ja-?röst\w*|nej-?röst\w*|\d+ ja\b|\d+ nej\b"
                     r"|reserv\w*|avstår|avstod|enhälligt|acklamation)\b", re.I)
 # The fact a question of one kind must contain, as a pattern over a quoted sentence (years removed).
-class FigureFilter:
-    """Passes a sentence that states a figure: a digit or number word other than a year, an ISO date, a
-    diarienummer, a § or a list number (the `require` of an amount question's second pass)."""
-
-    def search(self, text: str) -> re.Match[str] | None:
-        return _AMOUNT.search(_figures_only(text))
-
-
-# A question about money ("Vad kostade …?", "Hur stor var budgeten …?") is answered by a sum in a currency unit,
-# not by any figure ("en projektledare anställs på 1,5 år", "lag (2006:544)"); a table row's unit is in its
-# header, so a bare figure counts where the quoted chunk writes the unit.
-_MONEY_ASK = re.compile(r"\b(kosta\w*|kostnad\w*|pengar|belopp\w*|budget\w*|investering\w*|utgift\w*|intäkt\w*"
-                        r"|kronor|cost\w*|money|spend\w*)\b", re.I)
-_MONEY = re.compile(r"\d\s*(kr\b|kronor|kkr|tkr|mkr|mnkr|msek|sek\b|miljon\w*|miljard\w*|tusen|%)"
-                    rf"|\b(kr|sek)\s*\d|{_NUMBER_WORDS}\s+(miljon\w*|miljard\w*|kronor)", re.I)  # "två miljoner"
-_MONEY_UNIT = re.compile(r"\b(kr|kronor|kkr|tkr|mkr|mnkr|msek|sek|miljon\w*|miljard\w*)\b", re.I)
-REQUIRED = {"amount": FigureFilter(), "date": _WHEN, "money": _MONEY}
+REQUIRED = {"amount": FigureFilter(), "date": _WHEN, "money": MONEY}
 # A judgement that a second pass, quoting only sentences of the asked kind, may overturn.
 RETRY_WITH = {"no number in the evidence": "amount", "no date in the evidence": "date",
               "no sum of money in the evidence": "money"}
@@ -79,10 +60,6 @@ _KOMMUN_BODY = re.compile("(" + "|".join(re.escape(k) for k in sorted(_KOMMUNER,
 # Riksdag parties as the protocols abbreviate them after a name: "Hravn Forsne (M)".
 _PARTIES = {"socialdemokrat": "S", "moderat": "M", "sverigedemokrat": "SD", "centerpartie": "C",
             "vänsterpartie": "V", "kristdemokrat": "KD", "liberal": "L", "miljöpartie": "MP"}
-_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_DNR_WRITTEN = re.compile(r"\b[A-ZÅÄÖ]{2,5}[ /-]?\d{4}[:/-]\d+\b")
-_PARAGRAPH_NUMBER = re.compile(r"§§?\s*\d+(\s*[-–]\s*\d+)?")
-_ENUMERATOR = re.compile(r"(?m)^\s*\d{1,2}[.)]\s+(?=[A-ZÅÄÖa-zåäö])|(?<=[.:;]\s)\d{1,2}[.)]\s")
 # Series whose number names one document or stage: "delårsrapport 1", "tertial 2", "kvartal 3", "fas 2", "etapp 1".
 _NUMBERED = re.compile(r"\b(delårsrapport|tertial|kvartal|fas|etapp)\s+(\d)\b")
 # A quote shorter than LEAD_IN_WORDS (a label line, a table row) is read with the LEAD_IN_CHARS above it.
@@ -134,9 +111,9 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     if not structural and not plan.wants("person") and all(_ORAL.search(h.chunk.item_title or "") for h in hits):
         return Judgement(False, "only an oral report (muntlig information)")
     kind = _asked_kind(plan)
-    if kind == "amount" and not _AMOUNT.search(_without_asked(_figures_only(evidence), plan.question)):
+    if kind == "amount" and not AMOUNT.search(_without_asked(figures_only(evidence), plan.question)):
         return Judgement(False, "no number in the evidence")
-    if kind == "amount" and _MONEY_ASK.search(plan.question) and not _money_stated(evidence, quotes, hits):
+    if kind == "amount" and MONEY_ASK.search(plan.question) and not money_stated(evidence, quotes, hits):
         return Judgement(False, "no sum of money in the evidence")
     numbered = _numbered_document(plan.question, evidence, hits)
     if numbered:  # "delårsrapport 1" asked, only "delårsrapport 2" quoted: another document of the series
@@ -203,24 +180,11 @@ def scope_judgement(plan: QuestionPlan, hits: Sequence[Hit]) -> Judgement:
     return Judgement(True)
 
 
-def _money_stated(evidence: str, quotes: Sequence[str], hits: Sequence[Hit]) -> bool:
-    """A sum with its currency unit in the quotes, or a figure in a quoted table row whose chunk writes the unit."""
-    if _MONEY.search(evidence):
-        return True
-    return any(_table_row(q) and _AMOUNT.search(_figures_only(q)) and _MONEY_UNIT.search(h.chunk.text)
-               for q, h in zip(quotes, hits))
-
-
-def _table_row(quote: str) -> bool:
-    """A quoted line that is a table row, not a sentence: cells apart, or no sentence end."""
-    return "\t" in quote or "   " in quote or "|" in quote or quote.rstrip()[-1:] not in ".!?"
-
-
 def _record_only(quote: str) -> bool:
     """A quote that says only that something was presented or noted, or is a heading ("Prognos per oktober 2025")."""
     if _NOTED_ONLY.search(quote):
         return True
-    if _AMOUNT.search(_figures_only(quote)):
+    if AMOUNT.search(figures_only(quote)):
         return False  # a figure is content: "Använda medel: 207 340 kronor"
     return len(quote.split()) <= HEADING_WORDS or bool(_PRESENTED.search(quote))
 
@@ -228,7 +192,7 @@ def _record_only(quote: str) -> bool:
 def _without_asked(evidence: str, question: str) -> str:
     """`evidence` without the numbers the question itself writes: in "Vad kostar breddningen till fyra körfält?"
     the evidence's "fyra körfält" is the subject, not the answer."""
-    for number in {m.group(0) for m in re.finditer(rf"\d+(?:[,.]\d+)?|{_NUMBER_WORDS}", question, re.I)}:
+    for number in {m.group(0) for m in re.finditer(rf"\d+(?:[,.]\d+)?|{NUMBER_WORDS}", question, re.I)}:
         evidence = re.sub(rf"(?<![\w,.]){re.escape(number)}(?![\w,])", " ", evidence, flags=re.I)
     return evidence
 
@@ -242,18 +206,6 @@ def _lead_ins(quotes: Sequence[str], hits: Sequence[Hit]) -> list[str]:
         if len(quote.split()) < LEAD_IN_WORDS and at > 0:
             out.append(hit.chunk.text[max(0, at - LEAD_IN_CHARS):at])
     return out
-
-
-def _figures_only(text: str) -> str:
-    """`text` without the digits that are no amounts: years, ISO dates, diarienummer, § numbers and list numbers
-    ("1. Verksamhetsberättelsen godkänns." states no figure)."""
-    text = _ISO_DATE.sub(" ", text)
-    for dnr in find_diarienummer(text):
-        text = text.replace(dnr, " ")
-    text = _DNR_WRITTEN.sub(" ", text)
-    text = _PARAGRAPH_NUMBER.sub(" ", text)
-    text = _ENUMERATOR.sub(" ", text)
-    return _YEAR.sub(" ", text)
 
 
 def _numbered_document(question: str, evidence: str, hits: Sequence[Hit]) -> str | None:
@@ -297,7 +249,7 @@ def _year_in_scope(years: Sequence[int], evidence: str, hits: Sequence[Hit]) -> 
     2025 does not answer a question about 2024 (a fact next to the one asked for).
     """
     stated = " ".join([evidence, *(h.chunk.item_title or "" for h in hits)])
-    mentioned = {int(y) for y in _YEAR.findall(_PERIOD.sub(_span_years, stated))}
+    mentioned = {int(y) for y in YEAR.findall(_PERIOD.sub(_span_years, stated))}
     if mentioned:
         return any(y in mentioned for y in years)
     meeting_years = {int(h.chunk.meeting.date[:4]) for h in hits if h.chunk.meeting.date}
