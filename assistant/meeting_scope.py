@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.meetings import MeetingKey, committee_mentioned
-from assistant.plan import QuestionPlan, committee_stem
+from assistant.meetings import MeetingKey, names_committee
+from assistant.plan import QuestionPlan
 from assistant.prompts import UNHELD_MEETING, UNHELD_WORDS
 
 # Words that make a named day or month the date of a meeting: what a nämnd does at its sammanträde.
@@ -55,7 +55,7 @@ def unheld_meeting(plan: QuestionPlan, meetings: Sequence[MeetingKey]) -> Unheld
     if not asked or not _MEETING_EVENT.search(plan.question) or _OTHER_DATE.search(plan.question):
         return None
     candidates = [m for m in meetings if not plan.kommuner or m.kommun in plan.kommuner]
-    named = [m for m in candidates if m.committee and _named(m.committee, plan)]
+    named = [m for m in candidates if m.committee and names_committee(plan, m.committee)]
     if plan.committees and not named:
         return None  # a nämnd the archive does not hold: out of scope, said elsewhere
     candidates = named or candidates
@@ -90,12 +90,6 @@ def _written(iso: str, language: str) -> str:
 def _label(meeting: MeetingKey) -> str:
     place = f" ({meeting.kommun})" if meeting.kommun else ""
     return f"{meeting.committee or ''}{place}".strip()
-
-
-def _named(committee: str, plan: QuestionPlan) -> bool:
-    stem = committee_stem(committee)
-    return any(stem.endswith(n) or n.endswith(stem) for n in plan.committees) or committee_mentioned(
-        committee, plan.question)
 
 
 def _days(iso: str) -> int:

@@ -71,8 +71,7 @@ def meeting_keys(meetings: Iterable[Meeting]) -> list[MeetingKey]:
 def select_meetings(plan: QuestionPlan, meetings: Sequence[MeetingKey], topic_hits: Sequence[Hit]) -> list[MeetingKey]:
     """The meetings a question is about: by nämnd, kommun, day, month and year; else the best topic hit's."""
     chosen = list(meetings)
-    named = {m.committee for m in chosen if m.committee and (_same_committee(m.committee, plan.committees)
-                                                               or committee_mentioned(m.committee, plan.question))}
+    named = {m.committee for m in chosen if m.committee and names_committee(plan, m.committee)}
     if named:
         chosen = [m for m in chosen if m.committee in named]
     elif plan.committees:
@@ -126,6 +125,11 @@ def meeting_words(hits: Sequence[Hit]) -> list[str]:
     """The nämnd and kommun names of the hits' meetings: what frames a question's ärende, not what tells it apart
     (the `scope` of sentences.topic_terms)."""
     return [w for h in hits for w in (h.chunk.meeting.committee or "", h.chunk.meeting.kommun or "")]
+
+
+def names_committee(plan: QuestionPlan, committee: str) -> bool:
+    """Whether the question names this nämnd: by a nämnd word its stem matches, as written, or by its initials."""
+    return _same_committee(committee, plan.committees) or committee_mentioned(committee, plan.question)
 
 
 def committee_mentioned(committee: str, question: str) -> bool:
