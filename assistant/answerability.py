@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assistant.figures import AMOUNT, MONEY, MONEY_ASK, NUMBER_WORDS, YEAR, FigureFilter, figures_only, money_stated
 from assistant.glossary import swedish_view
-from assistant.kommuner import KOMMUNER
+from assistant.kommuner import KOMMUNER, kommun_body
 from assistant.plan import QuestionPlan
 from assistant.sentences import terms
 from corpus.metadata import find_diarienummer
@@ -57,8 +57,6 @@ _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 _NAME_EXEMPT = frozenset(w[:6] for w in """januari februari mars april maj juni juli augusti september oktober november
     december måndag tisdag onsdag torsdag fredag nämnden kommunfullmäktige kommunstyrelsen socialnämnden""".split())
 _KOMMUNER = frozenset(k.lower() for k in KOMMUNER)
-_KOMMUN_BODY = re.compile("(" + "|".join(re.escape(k) for k in sorted(_KOMMUNER, key=len, reverse=True))
-                          + r")(nämnd|styrelse|fullmäktige)\w*$")
 # Riksdag parties as the protocols abbreviate them after a name: "Hravn Forsne (M)".
 _PARTIES = {"socialdemokrat": "S", "moderat": "M", "sverigedemokrat": "SD", "centerpartie": "C",
             "vänsterpartie": "V", "kristdemokrat": "KD", "liberal": "L", "miljöpartie": "MP"}
@@ -323,7 +321,7 @@ def _missing_name(plan: QuestionPlan, hits: Sequence[Hit]) -> str | None:
         forms = {word.lower(), word.lower().removesuffix("s")}  # "Tyresös" is Tyresö's
         if forms & (set(named.split()) | _KOMMUNER) or word.lower()[:6] in _NAME_EXEMPT or plan.language != "sv":
             continue
-        if _KOMMUN_BODY.match(word.lower()):
+        if kommun_body(word):
             continue  # "Tyresönämndens": the kommun's nämnd, which the documents call by its own name
         if not any(form in text for form in forms):
             return word

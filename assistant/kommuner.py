@@ -1,5 +1,7 @@
 """The 290 Swedish municipalities, so a question about one the corpus lacks can be refused."""
 
+import re
+
 # Two-word names are written with "_" in the table below, e.g. "Upplands_Väsby".
 _TABLE = """
     Botkyrka Danderyd Ekerö Haninge Huddinge Järfälla Lidingö Nacka Norrtälje Nykvarn Nynäshamn
@@ -41,3 +43,13 @@ _TABLE = """
     """
 
 KOMMUNER: frozenset[str] = frozenset(name.replace("_", " ") for name in _TABLE.split())
+
+_BODY = re.compile("(" + "|".join(re.escape(k.lower()) for k in sorted(KOMMUNER, key=len, reverse=True))
+                   + r")(nämnd|styrelse|fullmäktige)\w*$")
+
+
+def kommun_body(word: str) -> str | None:
+    """The kommun a "<kommun>nämnden" word names ("Tyresönämndens" -> "tyresö"), which the documents call by the
+    nämnd's own name; None for any other word."""
+    match = _BODY.match(word.lower())
+    return match.group(1) if match else None

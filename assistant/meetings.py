@@ -6,8 +6,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from assistant.kommuner import kommun_body
 from assistant.plan import QuestionPlan, committee_stem
 from assistant.reply import line_quote
+from corpus.people import ANSLAG_UP
 from corpus.types import Chunk, Meeting
 from index.types import Hit
 
@@ -71,20 +73,24 @@ def meeting_keys(meetings: Iterable[Meeting]) -> list[MeetingKey]:
 def select_meetings(plan: QuestionPlan, meetings: Sequence[MeetingKey], topic_hits: Sequence[Hit]) -> list[MeetingKey]:
     """The meetings a question is about: by nämnd, kommun, day, month and year; else the best topic hit's."""
     chosen = list(meetings)
+    # "Tyresönämndens möte": the nämnd of a kommun, which the documents call by its own name.
+    bodies = {k for c in plan.committees if (k := kommun_body(c))}
+    committees = [c for c in plan.committees if not kommun_body(c)]
     named = {m.committee for m in chosen if m.committee and names_committee(plan, m.committee)}
     if named:
         chosen = [m for m in chosen if m.committee in named]
-    elif plan.committees:
+    elif committees:
         chosen = []
-    if plan.kommuner:
-        chosen = [m for m in chosen if m.kommun in plan.kommuner]
+    kommuner = set(plan.kommuner) | {m.kommun for m in chosen if m.kommun and m.kommun.casefold() in bodies}
+    if kommuner:
+        chosen = [m for m in chosen if m.kommun in kommuner]
     if plan.dates:
         chosen = [m for m in chosen if m.date in plan.dates]
     elif plan.months:
         chosen = [m for m in chosen if m.date[:7] in plan.months]
     elif plan.years:
         chosen = [m for m in chosen if int(m.date[:4]) in plan.years]
-    narrowed = named or plan.committees or plan.kommuner or plan.dates or plan.months or plan.years
+    narrowed = named or plan.committees or kommuner or plan.dates or plan.months or plan.years
     if not narrowed and topic_hits:
         top = topic_hits[0].chunk.meeting
         chosen = [m for m in chosen if m.date == top.date and m.committee == top.committee]
@@ -99,7 +105,9 @@ def meeting_facts(plan: QuestionPlan, meeting: MeetingKey, hits: Sequence[Hit]) 
         # The label and the date as written first (the quote then states both), the parser's field otherwise.
         facts += _dated(hits, _JUSTERING, "Justering") or _parsed(hits, "justering_date", "Justering")
     if plan.wants("anslag"):
-        facts += _dated(hits, _ANSLAG, "Anslag") or _parsed(hits, "anslag_date", "Anslag")
+        # The "sätts upp" line first: an anslagsbevis opens "… tillkännagivits genom anslag" above its Sammanträdesdatum.
+        facts += _dated(hits, ANSLAG_UP, "Anslag") or _dated(hits, _ANSLAG, "Anslag") or _parsed(
+            hits, "anslag_date", "Anslag")
         facts += _dated(hits, _ANSLAG_DOWN, "Anslag tas ned")  # "Datum då anslaget tas ned 2019-03-29"
     for role in roles:
         field = {"ordförande": "chair", "sekreterare": "secretary", "justerare": "adjusters"}.get(role)
@@ -216,7 +224,8 @@ def _role(hits: Sequence[Hit], role: str) -> list[Fact]:
         re.compile(rf"^[ \t*]*(?:{label})[ \t]*:?[ \t]+({_NAME})[ \t]*(?:$|[ \t]{{3}})", re.M | re.I),
         re.compile(rf"^[ \t*]*([A-ZÅÄÖ][A-ZÅÄÖ\-]+(?:[ \t]+[A-ZÅÄÖ][A-ZÅÄÖ\-]+){{1,3}})[ \t]*\n[ \t]*(?:{label})[ \t]*$",
                    re.M),
-        re.compile(rf"^[ \t*]*(?:{label})[ \t]*:?[ \t]*\n[ \t]*({_NAME})[ \t]*$", re.M | re.I),
+        # the name on a line below its label, blank lines between (pdftotext of a signature block)
+        re.compile(rf"^[ \t*]*(?:{label})[ \t]*:?[ \t]*\n(?:[ \t]*\n){{0,3}}[ \t]*({_NAME})[ \t]*$", re.M | re.I),
     )
     for hit in _ordered(hits):
         for pattern in patterns:

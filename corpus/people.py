@@ -39,7 +39,8 @@ _STOP = re.compile(r"^[ \t#*]*(?:(?:Ej|Icke)\s+tjänstgörande|Tjänstgörande\s
 _JUSTERING = re.compile(rf"(?:Justering(?:ens)?\b|Plats\s+och\s+tid\s+för\s+justering)[^\n]*?"
                         rf"(?:\n[^\n]*?){{0,2}}?{_DATE}", re.IGNORECASE)
 _SIGNED = re.compile(rf"^\s*Datum:\s+{_DATE}\s+\d\d:\d\d", re.MULTILINE)  # e-signature stamps
-_ANSLAG_UP = re.compile(rf"anslag\w*\s+(?:sätts|sattes)\s+upp[^\d\n]{{0,20}}{_DATE}|"
+# The line stating when the protocol's notice went up (also read by assistant/meetings.py).
+ANSLAG_UP = re.compile(rf"anslag\w*\s+(?:sätts|sattes)\s+upp[^\d\n]{{0,20}}{_DATE}|"
                         rf"anslag\w*\s+uppsatt[^\d\n]{{0,20}}{_DATE}", re.IGNORECASE)
 _ANSLAG_DOWN = re.compile(rf"anslag\w*\s+(?:tas|togs)\s+ne[dr][^\d\n]{{0,20}}{_DATE}|"
                           rf"anslag\w*\s+nedtag\w*[^\d\n]{{0,20}}{_DATE}", re.IGNORECASE)
@@ -228,7 +229,7 @@ def find_people(text: str, doc_type: str = "protokoll") -> MeetingPeople:
     listed = next((p.name for p in members if (p.role or "").casefold() == "ordförande"), None)
     chair = signed[0][0] if signed else listed or signed_by.get("chair") or (below[0][0] if below else None)
     return MeetingPeople(
-        justering_date=_justering_date(text), anslag_date=_first(_ANSLAG_UP, text),
+        justering_date=_justering_date(text), anslag_date=_first(ANSLAG_UP, text),
         anslag_removed_date=_first(_ANSLAG_DOWN, text), chair=chair, secretary=secretary,
         adjusters=tuple(dict.fromkeys(adjusters)), members=members, substitutes=substitutes,
     )

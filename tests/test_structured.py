@@ -45,6 +45,15 @@ def _chunks(with_protocol: bool = False) -> list:
     return chunks
 
 
+def _with_cover(cover: str, doc_type: str = "protokollsutdrag") -> list:
+    """The test chunks with the Tyresö protocol's cover block replaced by `cover`."""
+    chunks = [c for c in _chunks() if c.chunk_id != "p-2019"]
+    chunks.append(make_chunk(cover, "p-2019", dnr=(), date="2019-02-26", kommun="Tyresö",
+                             committee="Arbetsmarknads- och socialnämnden", section="Protokoll", title=None,
+                             doc_type=doc_type, source_file="004_protokoll.txt"))
+    return chunks
+
+
 def _ask(question: str, chunks: list | None = None):
     assistant = Assistant(ListSearcher(chunks or _chunks()), None, ChatSettings(mode="extractive"))
     answer = assistant.answer(question)
@@ -189,10 +198,36 @@ def test_the_hours_of_a_meeting_whose_date_line_has_none():
 
 def test_both_anslag_dates_when_asked_when_it_was_posted_and_taken_down():
     cover = COVER_2019 + "\nDatum då anslaget sätts upp 2019-03-07\nDatum då anslaget tas ned 2019-03-29"
-    chunks = [c for c in _chunks() if c.chunk_id != "p-2019"]
-    chunks.append(make_chunk(cover, "p-2019", dnr=(), date="2019-02-26", kommun="Tyresö",
-                             committee="Arbetsmarknads- och socialnämnden", section="Protokoll", title=None,
-                             doc_type="protokollsutdrag", source_file="004_protokoll.txt"))
+    chunks = _with_cover(cover)
     answer = _ask("När sattes anslaget om arbetsmarknads- och socialnämndens protokoll från 26 februari 2019 upp, "
                   "och när togs det ned?", chunks)
     assert "2019-03-07" in answer.text and "2019-03-29" in answer.text
+
+
+def test_a_kommuns_nämnd_named_by_the_kommun_and_a_name_below_its_label_after_blank_lines():
+    """pdftotext of a signature block: "Vice ordförande", blank lines, then the name; "Tyresönämndens möte" is the
+    nämnd of Tyresö, which the documents call Arbetsmarknads- och socialnämnden."""
+    cover = COVER_2019 + "\nVice ordförande\n\n  \nChristoffer Holmström\n\nJusterande\n\n \nDick Bengtson\n"
+    chunks = _with_cover(cover)
+    answer = _ask("Vilken vice ordförande skrev under protokollet från Tyresönämndens möte i februari 2019?", chunks)
+    assert answer.answered and answer.route == "meeting" and "Christoffer Holmström" in answer.text, answer.text
+    assert not _ask("Vem var ordförande vid Tyresönämndens möte i mars 2019?", chunks).answered
+
+
+def test_kommun_body():
+    from assistant.kommuner import kommun_body
+
+    assert kommun_body("Tyresönämndens") == "tyresö" and kommun_body("Lommafullmäktige") == "lomma"
+    assert kommun_body("Socialnämnden") is None
+
+
+def test_the_anslag_date_is_the_sätts_upp_line_not_the_first_date_after_the_word_anslag():
+    """An anslagsbevis opens "… tillkännagivits genom anslag" and gives the Sammanträdesdatum before the posting date."""
+    bevis = ("Justeringens plats och datum: Digital justering, 2019-02-28\n"
+             "Protokollet är justerat. Justeringen har tillkännagivits genom anslag\n"
+             "Beslutande organ: Arbetsmarknads- och socialnämnden\nSammanträdesdatum: 2019-02-26\n"
+             "Paragrafer: §1012-§1020\nDatum när anslaget sätts upp: 2019-03-07\nDatum när anslaget tas ned: 2019-03-29")
+    chunks = _with_cover(bevis, "protokoll")
+    answer = _ask("När justerades arbetsmarknads- och socialnämndens protokoll från 26 februari 2019 och när sattes "
+                  "anslaget upp?", chunks)
+    assert "Anslag: 2019-03-07" in answer.text and "2019-02-28" in answer.text, answer.text
