@@ -22,7 +22,7 @@ ROLES = {
     "sekreterare": r"sekreterare",
     "justerare": r"justerare|justerande|justeras av|justeringsperson",
 }
-_ROLE_ASK = {"ordförande": r"(?<!vice )ordförande|chair", "vice ordförande": r"vice ordförande|vice chair",
+_ROLE_ASK = {"ordförande": r"(?<!vice )ordförande|chair|(vem|who) (ledde|led|presided)\b", "vice ordförande": r"vice ordförande|vice chair",
              "sekreterare": r"sekreterare|secretary",
              "justerare": r"justerare|justerande|(vem|vilka|who) (\w+ ){0,4}(justera\w*|adjust\w*|checked|signed)"
              r"|justerade\)? (protokollet|the minutes)"}
@@ -189,7 +189,10 @@ def _parsed(hits: Sequence[Hit], field: str, label: str) -> list[Fact]:
             if all(a >= 0 for a in at):  # quote the lines from the first to the last name (one name: its line)
                 quote = line_quote(text, min(at), max(a + len(n) for a, n in zip(at, names)))
                 if len(quote) <= 300:
-                    return [Fact(label, value, quote, candidate)]
+                    # "Ordförande: Fredrik Karström §§ 1-10, Thomas Eneström § 11-12": each one's paragraphs as written
+                    label_value = quote.split(":", 1)
+                    shown = " ".join(label_value[1].split()) if "§" in quote and len(label_value) == 2 else value
+                    return [Fact(label, shown, quote, candidate)]
     return []
 
 

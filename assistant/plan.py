@@ -36,7 +36,7 @@ _AGENDA = re.compile(r"\b(vilka ärenden|vilka frågor (behandlades|togs upp)|da
                      r"|what (items|matters|cases) (were|was)|agenda)\b", re.I)
 # Roles a meeting's header or cover block names (members and ersättare are lists, answered by retrieval).
 _ROLE = re.compile(r"\b(ordförande|vice ordförande|sekreterare|justerare|justerande|justerade"
-                   r"|(vem|vilka|who) (\w+ ){0,3}(justera\w*|adjust\w*|signed)|chaired"
+                   r"|(vem|vilka|who) (\w+ ){0,3}(justera\w*|adjust\w*|signed)|chaired|(vem|who) (ledde|led|presided)"
                    r"|chair\w*|secretary|present)\b", re.I)
 _JUSTERING = re.compile(r"\b(justera\w*|adjust\w*|signed|approved the minutes)\b", re.I)
 # The notice of a justered protocol ("anslaget sattes upp …"), not an appropriation ("anslaget på 50 mnkr"): the

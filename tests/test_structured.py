@@ -231,3 +231,13 @@ def test_the_anslag_date_is_the_sätts_upp_line_not_the_first_date_after_the_wor
     answer = _ask("När justerades arbetsmarknads- och socialnämndens protokoll från 26 februari 2019 och när sattes "
                   "anslaget upp?", chunks)
     assert "Anslag: 2019-03-07" in answer.text and "2019-02-28" in answer.text, answer.text
+
+
+def test_who_led_the_meeting_is_the_chair_with_each_ones_paragraphs():
+    from dataclasses import replace
+
+    chunks = _with_cover("Datum 2019-02-26\nOrdförande: Anna Berg §§ 1012-1015, Carl Dahl § 1016-1020\n", "protokoll")
+    cover = chunks[-1]
+    chunks[-1] = replace(cover, meeting=replace(cover.meeting, chair="Anna Berg"))
+    answer = _ask("Vem ledde arbetsmarknads- och socialnämnden i februari 2019?", chunks)
+    assert answer.route == "meeting" and "Anna Berg §§ 1012-1015, Carl Dahl § 1016-1020 (" in answer.text, answer.text
