@@ -122,7 +122,8 @@ def make_auto(settings: IndexSettings) -> object:
     from index.embed import E5Embedder, E5OnnxEmbedder, E5TorchEmbedder
     from index.e5_onnx import onnx_available
 
-    choice = choose_backend(cpu_flags(), torch_available(), onnx_available())
+    flags = cpu_flags()
+    choice = choose_backend(flags, torch_available(), onnx_available())
     if choice == "e5-onnx":
         embedder = E5OnnxEmbedder(settings)
         cosine = verified_cosine(embedder.engine, embedder.key, model_cache(settings), embedder,
@@ -133,5 +134,8 @@ def make_auto(settings: IndexSettings) -> object:
                     cosine, settings.min_engine_cosine)
         choice = "e5-torch" if torch_available() else "e5"
     if choice == "e5-torch":
-        return E5TorchEmbedder(settings.encoder_batch, threads=settings.embed_threads)
+        # The precision follows the same flags as the choice: on a CPU without AMX/AVX512-BF16 the
+        # fallback is fp32, even where torch's own check would allow slow bf16 (CI run 2026-12-02).
+        precision = "bf16" if flags & BF16_FLAGS else "fp32"
+        return E5TorchEmbedder(settings.encoder_batch, precision=precision, threads=settings.embed_threads)
     return E5Embedder(settings.embed_threads)

@@ -119,3 +119,13 @@ def test_auto_falls_back_to_torch_when_int8_fails_the_check(model_cache, monkeyp
     monkeypatch.setattr(engine_module, "verified_cosine", lambda *args: 0.95)
     embedder = make_embedder(IndexSettings(embedding_backend="auto", model_cache=model_cache))
     assert embedder.engine == "torch-fp32"
+
+
+def test_auto_torch_precision_follows_the_cpu_flags_it_chose_by(model_cache, monkeypatch) -> None:
+    """The precision comes from the same flags as the backend choice, not from torch's own probe
+    (CI 2026-12-02: a bf16-capable runner with mocked AVX2 flags got torch-bf16 as the fallback)."""
+    import index.engine as engine_module
+
+    monkeypatch.setattr(engine_module, "cpu_flags", lambda: frozenset({"avx2", "amx_tile", "amx_bf16"}))
+    embedder = make_embedder(IndexSettings(embedding_backend="auto", model_cache=model_cache))
+    assert embedder.engine == "torch-bf16"
