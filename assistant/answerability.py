@@ -140,7 +140,9 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     if missing_name:
         return Judgement(False, f"{missing_name!r} not in the evidence")
     years = _undated_years(plan, hits)
-    if years and not _year_in_scope(years, evidence, hits):
+    # A short list line's lead-in dates it: "… partistöd betalas ut år 2024 enligt följande:" / "Moderata
+    # samlingspartiet 182 787 kr," (decided in December 2023).
+    if years and not _year_in_scope(years, " ".join([evidence, *_lead_ins(quotes, hits)]), hits):
         return Judgement(False, f"year {years[0]} not in the evidence")
     decider = _decider(plan)
     if decider and not any(_same_committee(decider, h.chunk.meeting.committee) for h in hits):

@@ -196,7 +196,7 @@ class Assistant:
         verdict, require = None, None
         for _ in range(2):  # a second pass quotes only sentences holding the kind of fact the first lacked
             _, picked = extractive_answer(query, hits, plan.language, self.settings.extractive_sentences,
-                                          require=require)
+                                          max_chunks=self.settings.context_chunks, require=require)
             verdict = judge(plan, [c.quote for c in picked], [hits[c.number - 1] for c in picked])
             if verdict.answerable:
                 return None, require
@@ -217,7 +217,7 @@ class Assistant:
                     plan: QuestionPlan | None = None, require: SentenceFilter | None = None) -> Answer:
         # Scored against the standalone query: "och vad berodde det på?" alone matches nothing.
         text, citations = extractive_answer(query, hits, base.language, self.settings.extractive_sentences,
-                                            require=require)
+                                            max_chunks=self.settings.context_chunks, require=require)
         notice = " ".join(n for n in (base.notice, notice) if n) or None
         if not citations:
             return replace(base, text=prompts.NO_EVIDENCE[base.language], mode="extractive",

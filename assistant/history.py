@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from assistant.archive import Archive
 from assistant.citations import DECISION_SECTIONS
+from assistant.decision_text import decision_span
 from assistant.extractive import extractive_answer
 from assistant.plan import QuestionPlan
 from assistant.prompts import STRUCTURED
@@ -28,7 +29,10 @@ _HISTORY = re.compile(
     r"|\bvad hände (sedan|därefter|senare)\b|\bsedan i (kommun\w+|fullmäktige|nämnden)\b"
     r"|\bvilka nämnder\b[^?]*\bbeslutade\b|\b(i|av) (kommunstyrelsen|nämnden) och (sedan |därefter )?i\b"
     r"|\binnan (fullmäktiges|kommunfullmäktiges|nämndens) beslut\b"
+    r"|\b(föreslog|föreslogs|rekommenderade|tillstyrkte)\b[^?]*\b(och|men|sedan)\b[^?]*\b(beslutade|beslutades|beslöt)\b"
+    r"|\b(propose|proposed|recommend|recommended)\b[^?]*\band\b[^?]*\b(decide|decided)\b"
     r"|\bhow (was|has|did) [^?]*\b(handled|treated|dealt with)\b|\bwhat happened next\b", re.I)
+_CARRIED = re.compile(r"\s*\([^()]*\)\s*$")  # the previous turn's subject, appended by condense()
 _NOT_HEADING = re.compile(r"\w+\W+\w+\W+\w+")  # three words at least: no "Beslut" heading as a step's decision
 RELATED_HITS = 5  # hits whose ärende may be the same matter under another diarienummer
 SAME_MATTER = 0.6  # title similarity above which another nämnd's ärende is the same matter
@@ -37,8 +41,9 @@ STEP_SENTENCES = 3  # decision sentences quoted per meeting (2 -> 3: the lead-in
 
 
 def asks_history(plan: QuestionPlan) -> bool:
-    """Whether the question asks how a matter went across meetings."""
-    return bool(_HISTORY.search(plan.question))
+    """Whether the question asks how a matter went across meetings (a follow-up's own words, not the subject
+    carried over in parentheses: "Vilka reserverade sig i BUN? (… rekommenderade … beslutade …)")."""
+    return bool(_HISTORY.search(_CARRIED.sub("", plan.question)))
 
 
 def history_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, language: str) -> Reply | None:
@@ -59,18 +64,37 @@ def history_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, lan
         decided = ([c for c in group if c.section == "Beslut"] or [c for c in group if c.section in DECISION_SECTIONS]
                    or group)
         step_hits = [Hit(c, 1.0, "exact", i, None) for i, c in enumerate(decided)]
-        text, citations = extractive_answer(plan.question, step_hits, language, STEP_SENTENCES,
-                                            max_chunks=len(step_hits), require=_NOT_HEADING, per_chunk=STEP_SENTENCES)
-        if not citations:
-            continue
-        quotes = [line[2:] for line in text.splitlines() if line.startswith("- »")]
-        body, _ = numbering.renumber(" ".join(quotes), citations, step_hits)
+        whole = _whole_decision(decided)
+        if whole is not None:  # the protocol's decision, every att-sats, verbatim
+            hit, quote = whole
+            body = f"»{' '.join(quote.split())}« [{numbering.cite(hit, quote)}]"
+        else:
+            text, citations = extractive_answer(plan.question, step_hits, language, STEP_SENTENCES,
+                                                max_chunks=len(step_hits), require=_NOT_HEADING,
+                                                per_chunk=STEP_SENTENCES)
+            if not citations:
+                continue
+            quotes = [line[2:] for line in text.splitlines() if line.startswith("- »")]
+            body, _ = numbering.renumber(" ".join(quotes), citations, step_hits)
         paragraph = next((c.paragraph for c in decided if c.paragraph), None)
         where = ", ".join(p for p in (committee, date, paragraph) if p)
         lines.append(f"- {where}: {body}")
     if not numbering.hits or len(lines) < 3:
         return None
     return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits))
+
+
+def _whole_decision(chunks: Sequence[Chunk]) -> tuple[Hit, str] | None:
+    """The meeting's decision (assistant/decision_text.py) as (hit, verbatim quote): the first Beslut chunk's, when
+    it ends there (a decision running on into the next chunk is quoted by sentence scoring instead)."""
+    decisions = sorted((c for c in chunks if c.section == "Beslut"), key=lambda c: c.start_char)
+    if not decisions:
+        return None
+    first = decisions[0]
+    span = decision_span(first)
+    if span is None or (len(decisions) > 1 and not first.text[span[1]:].strip()):
+        return None
+    return Hit(first, 1.0, "exact", 0, None), first.text[span[0]:span[1]]
 
 
 def _case_numbers(hits: Sequence[Hit]) -> list[str]:

@@ -47,24 +47,30 @@ def _cells(line: str) -> list[str]:
 
 def year_rows(text: str) -> list[YearRow]:
     """Every row of `text` under a header line of two or more years, with its value per year (cells aligned from
-    the right, so a header without a label cell still lines up)."""
+    the right, so a header without a label cell still lines up; a row of figures only takes the caption line
+    above the header as its label)."""
     rows: list[YearRow] = []
     years: list[str] = []
+    previous = caption = ""  # the line before a header: the caption of a table whose rows carry no label
     for raw in text.splitlines():
         if not raw.strip() or _SEPARATOR.match(raw):
             continue
         filled = [c for c in _cells(raw) if c]
         found = [c for c in filled if _YEAR_CELL.match(c)]
         if len(found) >= 2 and len(found) >= len(filled) - 1:
-            years = found  # a header: years, perhaps after one label cell
+            years, caption = found, previous  # a header: years, perhaps after one label cell
             continue
+        previous = raw.strip()
         if not years:
             continue
-        if len(filled) < len(years) + 1 or not all(_FIGURE.search(c) for c in filled[-len(years):]):
+        unlabeled = len(filled) == len(years) and bool(caption) and all(_FIGURE.search(c) for c in filled)
+        if not unlabeled and (len(filled) < len(years) + 1 or not all(_FIGURE.search(c) for c in filled[-len(years):])):
             if len(filled) <= 1 or not any(_FIGURE.search(c) for c in filled):
                 years = []  # prose after the table: the header no longer applies
             continue
-        label = " ".join(filled[:-len(years)])
+        # "Nedan redovisas … resultat … under åren 2013-2018 i mkr." over "2013 … 2018" / "3,3 … -11,5": a row
+        # of figures only is labelled by the caption line above the header.
+        label = caption if unlabeled else " ".join(filled[:-len(years)])
         if _FIGURE.search(label) and not re.search(r"[^\W\d_]{3,}", label):
             continue
         rows.append(YearRow(label, raw.strip(), dict(zip(years, filled[-len(years):]))))

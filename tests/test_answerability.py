@@ -296,3 +296,14 @@ def test_a_record_that_something_was_presented_does_not_say_what():
     label = make_chunk("Använda medel: 207 340 kronor", "p3", title="Återrapportering av statsbidrag 2022")
     amount = make_plan("Hur mycket av statsbidraget 2022 användes?")
     assert judge(amount, [label.text], _hits(label)).reason != "only a record that information was given"
+
+
+def test_a_short_list_line_is_dated_by_its_lead_in():
+    # KF-2023-12-07.txt § 109 as written: decided in December 2023 for 2024; the quoted line names no year.
+    text = ("Beslut:\n    - Kommunfullmäktige beslutar att kommunalt partistöd betalas ut år 2024 enligt följande:\n\n"
+            "         Moderata samlingspartiet 182 787 kr,\n         Socialdemokraterna 81 939 kr,")
+    chunk = make_chunk(text, "kf", date="2023-12-07", kommun="Lomma", committee="Kommunfullmäktige",
+                       title="Beslut om utbetalning av kommunalt partistöd", section="Beslut", doc_type="protokoll")
+    quote = ["Moderata samlingspartiet 182 787 kr,"]
+    assert judge(make_plan("Hur mycket partistöd fick Moderaterna i Lomma 2024?"), quote, _hits(chunk)).answerable
+    assert not judge(make_plan("Hur mycket partistöd fick Moderaterna i Lomma 2026?"), quote, _hits(chunk)).answerable

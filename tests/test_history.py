@@ -58,3 +58,30 @@ def test_a_case_named_by_its_series_number_is_found_under_the_shared_diarium():
     plan = make_plan("Hur behandlades ärendet KF/2025:187 om Industrigatan 23 i kommunstyrelsen och sedan i fullmäktige?")
     reply = history_reply(plan, [], shared, "sv")
     assert reply is not None and "Kommunfullmäktige, 2025-09-25, § 72" in reply.text
+
+
+def test_a_proposal_then_a_decision_is_a_history_but_a_follow_up_carrying_it_is_not():
+    assert asks_history(make_plan("Lommas avfallstaxa 2026 – vad föreslog KS och vad beslutade KF?"))
+    assert asks_history(make_plan("What did the board propose and what did the council decide on the waste tariff?"))
+    # condense() appends the previous turn's subject in parentheses; the follow-up itself asks for reservations.
+    assert not asks_history(make_plan("Vilka reserverade sig i BUN? (rekommenderade BUN familjecentral och "
+                                      "beslutade fullmäktige sedan)"))
+
+
+def test_each_meeting_quotes_its_whole_decision_every_att_sats():
+    # KF-2025-09-25.txt § 72 as written: the financing clause shares no word with the question.
+    kf_text = ("§ 72 KS KF/2025:187\nBeslut om medel för anpassning av Industrigatan 23 till daglig verksamhet\n\n"
+               "Beslut\nKommunfullmäktige beslutar:\n\n    - att inom samhällsbyggnadsnämndens fastighetsverksamhet "
+               "avsätta en totalutgift på 12,0\n         mnkr, i ett nytt investeringsprojekt\n\n"
+               "    - att investeringsutgiften finansieras genom ökad upplåning.\n\nReservation\n"
+               "Oscar Sedira (SD) lämnar följande skriftliga reservation.")
+    archive, ks, _ = _archive()
+    kf = make_chunk(kf_text, "kf", dnr=DNR, date="2025-09-25", committee="Kommunfullmäktige", kommun="Lomma",
+                    section="Beslut", paragraph="§ 72", title=TITLE, doc_type="protokoll",
+                    source_file="KF-2025-09-25.txt")
+    plan = make_plan("Vilka beslut fattades om totalutgiften för Industrigatan 23 i kommunstyrelsen och sedan i "
+                     "kommunfullmäktige?")
+    reply = history_reply(plan, [Hit(ks, 1.0, "fused", 1, 0.9)], ListSearcher([ks, kf]), "sv")
+    assert reply is not None and "ökad upplåning" in reply.text and "Reservation" not in reply.text
+    kf_quote = next(c.quote for c in reply.citations if c.source_file == "KF-2025-09-25.txt")
+    assert kf_quote.startswith("Kommunfullmäktige beslutar:") and kf_quote in kf_text

@@ -37,3 +37,14 @@ def test_a_comparison_of_years_is_answered_cell_by_cell_from_the_row():
     assert "7,6 %" in answer.parts[0].text and answer.parts[1].text.startswith("Total Sjukfrånvaro %: 7,1 %")
     assert "tabellens kolumner: 2020, 2021, 2022" in answer.parts[0].text  # the reader can tell the cells apart
     assert all(c.quote in chunk.text for c in answer.citations)
+
+
+def test_a_row_of_figures_only_is_labelled_by_the_caption_above_its_header():
+    # 004_45a1c237a718c0b7.txt (Tyresö verksamhetsberättelse 2018), as written: no label cell in the row.
+    text = ("Nedan redovisas individ- och familjeomsorgens resultat avseende mottagande av ensamkommande barn och unga "
+            "under åren 2013-2018 i mkr.\n\n2013\t2014\t2015\t2016\t2017\t2018\n3,3\t4,2\t7\t20,4\t-7,6\t-11,5\n\n"
+            "## Uppföljning av plan")
+    rows = year_rows(text)
+    assert len(rows) == 1 and rows[0].label.startswith("Nedan redovisas") and rows[0].line == "3,3\t4,2\t7\t20,4\t-7,6\t-11,5"
+    assert rows[0].values["2016"] == "20,4" and rows[0].values["2018"] == "-11,5"
+    assert best_row({"ensamk", "mottag", "result"}, text, ["2016", "2018"]).values["2016"] == "20,4"
