@@ -31,6 +31,8 @@ _BEFORE_DECISION = re.compile(r"\binformationstillfälle\b|\b(information|inform
 _PRESENTED = re.compile(r"\b(informerar|informerade|presenterar|presenterade|föredrar|föredrog|berättar|berättade"
                         r"|redogör|redogjorde|redovisar|redovisade)\b( \w+)?( \w+)? om\b"
                         r"|\b(informerar|informerade|presenterar|presenterade) (\w+ )?(en|ett|läget|arbetet)\b", re.I)
+# A kallelse's agenda line: who presents the ärende and when ("…, Föredragande: Emir Halalkic, 17:35 – 18:05").
+_SCHEDULE = re.compile(r"\bföredragande\s*:|\b\d{1,2}[:.]\d\d\s*[–-]\s*\d{1,2}[:.]\d\d\b\W*$", re.I)
 # A quoted line this short, with no figure, is a heading or label, not a statement. Chosen on the tune parts
 # (with the record rule: unanswerable refused 50 -> 52 of 61, nothing lost); no held-out gain measured apart.
 HEADING_WORDS = 5
@@ -102,7 +104,8 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     # asked for was not taken (the ärende was information before a coming decision).
     titles = " ".join(h.chunk.item_title or "" for h in hits)
     if _WHICH_DECISION.search(plan.question) and all(
-            _NOTED_ONLY.search(q) or _BEFORE_DECISION.search(q) or " ".join(q.split()) in " ".join(titles.split())
+            _NOTED_ONLY.search(q) or _BEFORE_DECISION.search(q) or _SCHEDULE.search(q)
+            or " ".join(q.split()) in " ".join(titles.split())
             for q in quotes):
         return Judgement(False, "only information, no decision")
     # "Förvaltningen presenterar en prognos per oktober 2025." records that something was presented, not what:
@@ -186,7 +189,7 @@ def scope_judgement(plan: QuestionPlan, hits: Sequence[Hit]) -> Judgement:
 
 def _record_only(quote: str) -> bool:
     """A quote that says only that something was presented or noted, or is a heading ("Prognos per oktober 2025")."""
-    if _NOTED_ONLY.search(quote):
+    if _NOTED_ONLY.search(quote) or _SCHEDULE.search(quote):
         return True
     if AMOUNT.search(figures_only(quote)):
         return False  # a figure is content: "Använda medel: 207 340 kronor"

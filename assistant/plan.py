@@ -50,8 +50,9 @@ _PLACE_ASK = re.compile(r"\b(var (sammanträdde|hölls|höll|ägde|träffades|l�
 _TIME_ASK = re.compile(r"\b(när|vilken tid|klockan|vilket datum|hur läng\w*|hur långa?|what time|when|what date|how long)\b",
                        re.I)
 _PARAGRAPHS_ASK = re.compile(r"\b(vilka paragrafer|paragrafer omfatta\w*|which paragraphs|what paragraphs)\b", re.I)
-_COMPARE = re.compile(r"\b(jämför\w*|respektive|mellan|skillnad\w*|förändr\w*|ökat eller minskat|compar\w*|versus|vs)\b",
-                      re.I)
+# "mellan 2021 och 2022" compares; "mellan Varlavägen och Göteborgsvägen" is a stretch of road, not a comparison.
+_COMPARE = re.compile(r"\b(jämför\w*|respektive|mellan (åren )?(19|20)\d\d|skillnad\w*|förändr\w*|ökat eller minskat"
+                      r"|compar\w*|versus|vs)\b", re.I)
 _TIMELINE = re.compile(
     r"\b(över tid|genom åren|under åren|åren \d{4}|utvecklats|förändrats över|återkommit|återkommande|flera (sammanträden|möten"
     r"|gånger|år)|olika (sammanträden|möten|år)|varje år|alla år|hittills|vid vilka (sammanträden|möten)"

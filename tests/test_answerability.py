@@ -307,3 +307,15 @@ def test_a_short_list_line_is_dated_by_its_lead_in():
     quote = ["Moderata samlingspartiet 182 787 kr,"]
     assert judge(make_plan("Hur mycket partistöd fick Moderaterna i Lomma 2024?"), quote, _hits(chunk)).answerable
     assert not judge(make_plan("Hur mycket partistöd fick Moderaterna i Lomma 2026?"), quote, _hits(chunk)).answerable
+
+
+def test_an_agenda_line_with_its_presenter_and_time_is_no_decision_and_no_content():
+    # teknik kallelse as written: the ärende's agenda line, then the protocol's noted information.
+    agenda = ("Inriktningsbeslut avseende gatubelysning på enskilda vägar inom Kungsbacka kommun TE-2024-01119, "
+              "Föredragande: Emir Halalkic, 17:35 – 18:05")
+    chunk = make_chunk(agenda, "k", kommun="Kungsbacka", committee="Nämnden för Teknik", doc_type="kallelse",
+                       title="Inriktningsbeslut avseende gatubelysning på enskilda vägar")
+    plan = make_plan("Vilket inriktningsbeslut fattade nämnden för Teknik om gatubelysning på enskilda vägar?")
+    assert not judge(plan, [agenda], _hits(chunk)).answerable
+    plan = make_plan("Vad innebär inriktningen för gatubelysningen på enskilda vägar i Kungsbacka?")
+    assert not judge(plan, [agenda], _hits(chunk)).answerable

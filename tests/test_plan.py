@@ -80,3 +80,9 @@ def test_a_documents_signatory_is_no_meeting_role():
 def test_where_a_nämnd_held_its_meeting_is_a_meeting_question():
     plan = make_plan("var höll BUN i Lomma sitt möte 10 oktober 2023?")
     assert plan.route == "meeting" and plan.wants("place") and plan.dates == ("2023-10-10",)
+
+
+def test_mellan_compares_years_not_places():
+    assert make_plan("Hur förändrades sjukfrånvaron mellan 2021 och 2022?").wants("comparison")
+    road = make_plan("Vad beräknas breddningen av Arendalsleden mellan Varlavägen och Göteborgsvägen kosta?")
+    assert not road.wants("comparison") and road.wants("amount")
