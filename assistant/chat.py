@@ -31,6 +31,7 @@ from assistant.settings import ChatSettings
 from assistant.summary import (
     finished_summary, quoted_evidence, summary_messages, summary_so_far, verify_summary,
 )
+from assistant.year_scope import year_tier
 from assistant.types import Answer, FinalEvent, SourcesEvent, StreamEvent, TokenEvent, Turn
 from corpus.metadata import find_diarienummer
 from corpus.paragraphs import find_paragraphs, normalize_paragraph
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
+YEAR_HITS = 16  # hits ranked by year scope for a question naming a year (twice top_k; docs/evaluation.md, Session 7)
 MODES = ("llm", "extractive")
 CLOSEST_SOURCES = 3  # sources shown with a refusal
 
@@ -116,7 +118,9 @@ class Assistant:
             yield SourcesEvent((), query)
             yield FinalEvent(Answer(unheld_text(unheld, language), (), language, False, mode, (), query, notice))
             return
-        routed = routed_reply(plan, self.searcher, self._retrieve, filters, self.meetings, language)
+        # Comparisons rank each part's hits by its own year (compare._in_part), so routes search unranked by year.
+        routed = routed_reply(plan, self.searcher, lambda q, f: self._retrieve(q, f, by_year=False), filters,
+                              self.meetings, language)
         if routed is not None:  # a case, meeting or comparison answered from its own cited evidence
             yield SourcesEvent(routed.hits, query)
             yield FinalEvent(Answer(routed.text, routed.citations, language, True, mode, routed.hits, query,
@@ -153,8 +157,15 @@ class Assistant:
             return question, None
         return question[:limit].rsplit(" ", 1)[0], prompts.TRUNCATED_NOTICE[language].format(limit=limit)
 
-    def _retrieve(self, query: str, filters: SearchFilters | None) -> list[Hit]:
-        hits = self.searcher.search(query, filters=filters)
+    def _retrieve(self, query: str, filters: SearchFilters | None, by_year: bool = True) -> list[Hit]:
+        plan = make_plan(query)  # a year named with its month or day is the meeting's date, ranked by search
+        years = [y for y in plan.years if not any(m.startswith(str(y)) for m in (*plan.months, *plan.dates))
+                 ] if by_year and self.settings.rank_by_year else []
+        # A question naming a year searches twice as deep and puts chunks about that year first (year_scope.py).
+        k = YEAR_HITS if years else None
+        hits = self.searcher.search(query, k=k, filters=filters)
+        if years:
+            hits = sorted(hits, key=lambda h: year_tier(h.chunk, years))
         unique, seen = [], set()
         for hit in hits:  # a decision repeated in kallelse, tjänsteskrivelse and bilaga is one source
             key = hit.chunk.duplicate_of or hit.chunk.chunk_id

@@ -1,0 +1,34 @@
+"""Whether a retrieved chunk is about the year a question names: the year in its text or title, or its meeting.
+
+"Hur mycket över budget låg socialnämndens utfall 2019?" ranks the 2022 verksamhetsberättelse (presented
+2023) above the 2019 one by its words; the answer must come from a document about 2019, which the answerability
+judge demands anyway (answerability._year_in_scope). Retrieval therefore puts such chunks first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from corpus.metadata import iter_dnr
+from corpus.types import Chunk
+
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def year_tier(chunk: Chunk, years: Sequence[int]) -> int:
+    """0: nothing says the chunk is about another year; 1: its title names only other years (the 2022
+    verksamhetsberättelse, for a question about 2019); 2: neither its text nor its title names one of `years`
+    and its meeting was held more than a year from them (a budget for 2026 is decided in 2025; a
+    verksamhetsberättelse for 2019 is presented in 2020)."""
+    title = chunk.item_title or ""
+    for match in iter_dnr(title):  # "Förvaltningschefen informerar (SN 2023:00007)" names no year
+        title = title.replace(match.written, " ")
+    titled = {int(y) for y in _YEAR.findall(title)}
+    if titled & set(years):
+        return 0
+    if titled:
+        return 1
+    held = int(chunk.meeting.date[:4]) if chunk.meeting.date else None
+    near = held is None or any(abs(held - y) <= 1 for y in years)
+    return 0 if near or any(str(y) in chunk.text for y in years) else 2

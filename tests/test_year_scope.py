@@ -1,0 +1,25 @@
+"""Chunks about the year a question names are ranked first: by title year, else meeting year, else text."""
+
+from __future__ import annotations
+
+from assistant.year_scope import year_tier
+from conftest import make_chunk
+
+
+def test_a_document_titled_with_another_year_is_ranked_after_one_about_the_year():
+    vb2022 = make_chunk("Jämfört med 2019 ökade kostnaderna.", "a", date="2023-02-14",
+                        title="Verksamhetsberättelse 2022 Socialnämnden")
+    vb2019 = make_chunk("Socialnämnden har ett utfall som är 22 mkr över budget.", "b", date="2020-02-18",
+                        title="Verksamhetsberättelse")
+    assert year_tier(vb2019, [2019]) == 0  # untitled year, presented the year after
+    assert year_tier(vb2022, [2019]) == 1  # about 2022, though its text names 2019
+    assert year_tier(vb2022, [2022]) == 0
+
+
+def test_a_far_meeting_that_never_names_the_year_comes_last_and_a_dnr_is_no_year():
+    old = make_chunk("Socialdirektör Marie Lundqvist informerade.", "c", date="2016-09-27",
+                     title="Förvaltningschefen informerar (SN 2023:00007)")
+    assert year_tier(old, [2023]) == 2  # the dnr's "2023" says nothing about the year
+    budget = make_chunk("Nämnden hemställer om två miljoner 2026 ur anslaget.", "d", date="2025-10-16",
+                        title="Hemställan om medel ur anslaget Trygg Uppväxt")
+    assert year_tier(budget, [2026]) == 0  # decided the year before, as budgets are
