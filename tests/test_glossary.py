@@ -41,3 +41,11 @@ def test_genre_synonyms_add_the_documents_words_and_keep_the_users():
     assert "sammanträdestider" in with_genre_synonyms("Vilka dagar skulle BUN sammanträda under 2024?")
     assert with_genre_synonyms("på mötet i mars").endswith("sammanträdet")
     assert with_genre_synonyms("Vad beslutade nämnden om budgeten?") == "Vad beslutade nämnden om budgeten?"
+
+
+def test_municipal_vocabulary_beyond_social_services_is_searched_in_swedish():
+    assert {"förbud", "tiggeri"} <= set(" ".join(swedish_terms("a national ban on begging")).split())
+    assert "gymnasieskola gymnasium" in swedish_terms("the planned upper secondary school")
+    assert "votering röstade" in swedish_terms("and how did the vote go?")
+    assert "folkomröstning" in swedish_terms("When was the referendum held?")
+    assert "vatten och avlopp VA" in swedish_terms("water and sewage fees")  # the longer phrase wins over "fee"
