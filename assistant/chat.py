@@ -23,7 +23,7 @@ from assistant.meetings import MeetingKey, meeting_keys
 from assistant.history import history_reply
 from assistant.plan import QuestionPlan, make_plan
 from assistant.procedure import procedure_reply
-from assistant.routes import add_quote, decision_note, routed_reply, searched
+from assistant.routes import DECISION_ASKED, add_quote, decision_date_note, decision_note, routed_reply, searched
 from assistant.refusal import (
     CorpusScope, best_similarity, has_exact_match, missing_topic_share, out_of_scope, term_coverage,
 )
@@ -240,6 +240,9 @@ class Assistant:
             if taken is not None and sentence is not None:
                 text, citations, sources = add_quote(text, citations, sources, taken, sentence)
             text = f"{text}\n{note}" if note else text
+        if plan is not None and plan.wants("date") and DECISION_ASKED.search(plan.question):
+            dated = decision_date_note(text, citations, sources, base.language)
+            text = f"{text}\n{dated}" if dated else text
         return replace(base, text=text, citations=citations, answered=True, mode="extractive", notice=notice,
                        sources=sources)
 

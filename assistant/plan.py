@@ -103,14 +103,26 @@ def make_plan(question: str, language: str = "sv") -> QuestionPlan:
     asks = _asks(question)
     dates, months = _dates(question)
     # A year inside a diarienummer ("SN/2023:144") names no year the question is about.
-    years = tuple(sorted({int(y) for y in _YEAR.findall(_without_dnr(question))}))
+    typed = as_registered(question)
+    years = tuple(sorted({int(y) for y in _YEAR.findall(_without_dnr(typed))}))
     plan = QuestionPlan(
         question=question, language=language, asks=asks, kommuner=_kommuner(question),
         committees=_committees(question), years=years, dates=dates, months=months,
-        diarienummer=tuple(find_diarienummer(question)),
+        diarienummer=tuple(find_diarienummer(typed)),
         paragraphs=tuple(find_paragraphs(question)), route="retrieve",
     )
     return _with_route(plan)
+
+
+# A diarienummer as users type it: "sn/2020-00064", "if 2025:343" (the registry writes "SN 2020:64", "IF-2025-00343").
+# The serial must be written as one (a ":" before it, or a leading zero / five digits), so "plan 2024-2027" is no dnr.
+_TYPED_DNR = re.compile(r"(?<![\w/])([A-Za-zÅÄÖåäö]{2,4})\s?[/ -]\s?((?:19|20)\d\d)(?::(\d{1,6})|-(0\d{1,5}|\d{5,6}))\b")
+
+
+def as_registered(question: str) -> str:
+    """The question with each diarienummer typed in lower case or mixed separators written as the registry does:
+    "sn/2020-00064 – vad handlar det om?" -> "SN/2020:00064 – vad handlar det om?"."""
+    return _TYPED_DNR.sub(lambda m: f"{m[1].upper()}/{m[2]}:{m[3] or m[4]}", question)
 
 
 def _without_dnr(question: str) -> str:

@@ -124,6 +124,7 @@ STRUCTURED = {
         "only_proposal": "Observera: arkivet innehåller bara förslaget till beslut; protokollet med nämndens "
         "beslut finns inte i arkivet.",
         "decided": "Beslutet är hämtat ur protokollet.",
+        "decided_on": "Beslutet fattades av {committee} den {date}{paragraph} [{number}].",
         "no_fact": "Det framgår inte av handlingarna.",
         "part_missing": "Det framgår inte av handlingarna.",
         "compare_intro": "Svar per del av frågan:",
@@ -139,6 +140,7 @@ STRUCTURED = {
         "only_proposal": "Note: the archive holds only the proposed decision; the minutes with the committee's "
         "decision are not in the archive.",
         "decided": "The decision is taken from the minutes.",
+        "decided_on": "The decision was taken by {committee} on {date}{paragraph} [{number}].",
         "no_fact": "The documents do not say.",
         "part_missing": "The documents do not say.",
         "compare_intro": "Answer per part of the question:",

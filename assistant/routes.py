@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 
 from assistant.archive import Archive
@@ -82,6 +83,28 @@ def decision_note(citations: Sequence[Citation], hits: Sequence[Hit], archive: A
                 if sentence:
                     return words["decided"], Hit(taken[0], 1.0, "exact", 0, None), sentence
     return words["only_proposal"], None, None
+
+
+# "När bestämdes det?", "when was it decided?": the date asked is the decision's.
+DECISION_ASKED = re.compile(r"\b(bestäm|beslut|beslöt|fattade|antog|godkän|fastställ|decided|adopted|approved)\w*", re.I)
+_WRITTEN_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti"
+                           r"|september|oktober|november|december)\b", re.I)
+
+
+def decision_date_note(text: str, citations: Sequence[Citation], hits: Sequence[Hit], language: str) -> str | None:
+    """For a date question answered by a protocol's decision that states no date ("… och när bestämdes det?"):
+    the decision's date is its meeting's, "Beslutet fattades av Barn- och utbildningsnämnden den 2024-03-19, § 23 [1].";
+    None when the answer already holds a date or cites no taken decision."""
+    if _WRITTEN_DATE.search(text):
+        return None
+    for c in citations:
+        chunk = hits[c.number - 1].chunk if 0 < c.number <= len(hits) else None
+        if chunk is not None and chunk.meeting.date and decision_state(chunk) == DECISION:
+            paragraph = f", {chunk.paragraph}" if chunk.paragraph else ""
+            return STRUCTURED[language]["decided_on"].format(committee=chunk.meeting.committee or "nämnden",
+                                                             date=chunk.meeting.date, paragraph=paragraph,
+                                                             number=c.number)
+    return None
 
 
 def add_quote(text: str, citations: tuple[Citation, ...], hits: tuple[Hit, ...], hit: Hit,

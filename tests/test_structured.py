@@ -241,3 +241,31 @@ def test_who_led_the_meeting_is_the_chair_with_each_ones_paragraphs():
     chunks[-1] = replace(cover, meeting=replace(cover.meeting, chair="Anna Berg"))
     answer = _ask("Vem ledde arbetsmarknads- och socialnämnden i februari 2019?", chunks)
     assert answer.route == "meeting" and "Anna Berg §§ 1012-1015, Carl Dahl § 1016-1020 (" in answer.text, answer.text
+
+
+def test_a_decision_answer_to_when_was_it_decided_gives_the_meetings_date():
+    from dataclasses import replace
+
+    from assistant.citations import make_citation
+    from assistant.routes import decision_date_note
+    from index.types import Hit
+
+    chunk = make_chunk("Barn och utbildningsnämnden beslutar att Lomma Strands Gymnasium blir namnet.", "bun",
+                       date="2024-03-19", committee="Barn- och utbildningsnämnden", kommun="Lomma",
+                       section="Beslut", paragraph="§ 17", doc_type="protokoll", source_file="BUN_2024-03-19.txt")
+    hit = Hit(chunk, 1.0, "fused", 1, 0.9)
+    cited = (make_citation(1, hit, chunk.text),)
+    note = decision_date_note("»Barn och utbildningsnämnden beslutar …« [1]", cited, [hit], "sv")
+    assert note == "Beslutet fattades av Barn- och utbildningsnämnden den 2024-03-19, § 17 [1]."
+    assert decision_date_note("»… den 19 mars …« [1]", cited, [hit], "sv") is None  # the quote dates it
+    proposal = Hit(replace(chunk, meeting=replace(chunk.meeting, doc_type="kallelse")), 1.0, "fused", 1, 0.9)
+    assert decision_date_note("»…« [1]", cited, [proposal], "sv") is None  # a proposal was not decided then
+
+
+def test_a_typed_diarienummer_in_lower_case_is_a_case_question():
+    from assistant.plan import make_plan
+
+    plan = make_plan("sn/2020-00064 – vad handlar det om?")
+    assert plan.route == "case" and plan.diarienummer == ("SN/2020:64",)
+    assert make_plan("Vad gällde if 2025:343?").diarienummer == ("IF/2025:343",)
+    assert make_plan("Vad innehåller investeringsplan 2024-2027?").diarienummer == ()
