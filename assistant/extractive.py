@@ -179,16 +179,19 @@ def _choose(candidates: list[_Candidate], hits: Sequence[Hit], limit: int, compa
 def _lead(intent: Intent, chosen: Sequence[_Candidate], hits: Sequence[Hit], language: str) -> str | None:
     """"Diarienummer: SN/2020:33 [1]" for a dnr question, "Paragraf: § 1014 [1]" for a § question."""
     leads = EXTRACTIVE_LEADS.get(language, EXTRACTIVE_LEADS["sv"])
-    best = min(chosen, key=lambda c: -c.score)
     if intent.dnr:
         for c in sorted(chosen, key=lambda c: -c.score):  # a dnr written in the best sentence wins
             found = find_diarienummer(c.sentence)
             if found:
                 return f"{leads['dnr']}: {_as_written(found, c.sentence)} [{c.number}]"
-        chunk = hits[best.number - 1].chunk
-        written = " ".join((*chunk.diarienummer_as_written, chunk.text))
-        return f"{leads['dnr']}: {_as_written(chunk.diarienummer, written)} [{best.number}]" \
-            if chunk.diarienummer else None
+        # Else the ärende's own dnr, from the best-scored quote whose chunk has one (a protocol's "§ 57" page
+        # header chunk may carry none while the next quote's ärende does).
+        for c in sorted(chosen, key=lambda c: -c.score):
+            chunk = hits[c.number - 1].chunk
+            if chunk.diarienummer:
+                written = " ".join((*chunk.diarienummer_as_written, chunk.text))
+                return f"{leads['dnr']}: {_as_written(chunk.diarienummer, written)} [{c.number}]"
+        return None
     if intent.paragraph:
         for c in sorted(chosen, key=lambda c: -c.score):
             paragraph = hits[c.number - 1].chunk.paragraph

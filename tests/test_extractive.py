@@ -171,3 +171,14 @@ def test_the_ärende_whose_title_matches_the_question_is_quoted():
     question = "Vilken investeringsram för vatten och avlopp 2026 föreslog nämnden för Teknik i Kungsbacka i januari 2025?"
     answer, _ = extractive_answer(question, _hits([plan, taxa, allocation, later]), "sv")
     assert "350 000 000" in answer
+
+
+def test_a_dnr_question_states_the_dnr_of_the_best_quote_whose_chunk_has_one():
+    # Protokoll_BUN_2025-09-02.txt: a "§ 57" chunk without a dnr outranks the ärende that has one.
+    header = make_chunk("Profileringen av Lomma Strands Gymnasium behandlades av nämnden.", "h", dnr=(),
+                        section="Beslut")
+    item = make_chunk("Att gymnasiet tillämpar ”Tänk bortom horisonten” som pedagogisk profilering.",
+                      "i", dnr=("BUN/2025:13",), section="Beslut")
+    text, _ = extractive_answer("Vilket diarienummer har profileringen av Lomma Strands Gymnasium?",
+                                _hits([header, item]), "sv")
+    assert "Diarienummer: BUN/2025:13 [2]" in text
