@@ -25,7 +25,7 @@ _STOPWORDS = frozenset(
     vid kan ska så än eller men detta denna dessa vad hur när vem vilka vilken vilket
     varför under över efter sin sina sitt deras dess man också samt vi ni jag du han hon
     där då bli blev blir hos mot inom utan the of and to in on for what how did was were is
-    which who when why does do a an by with from that this it its""".split()
+    which who when why does do a an by with from that this it its vems whose""".split()
 )
 # Words of the genre written two ways: a "möte" is a "sammanträde" ("mötesdatum" = "sammanträdesdatum").
 _SYNONYM_STEMS = {"möte": "samman"}
@@ -120,7 +120,8 @@ _PROCEDURE_WORDS = frozenset(w[:6] for w in """röstade röstades röster röste
     omröstningen reserverade reservation reservationer yrkade yrkande yrkanden jäv jävig jäviga deltog beslutade beslöt
     sammanträde sammanträdet mötet protokollet voted vote votes voting moved dissent nämnd nämnden nämndens
     kommunen fullmäktige styrelsen committee council förändrades förändring mellan jämfört jämförelse respektive
-    skillnaden utvecklades compared change changed between""".split())
+    skillnaden utvecklades compared change changed between förslag förslaget förslagen vann vinner segrade bifall
+    bifalla bifallit avslag avslå won win winning proposal proposals passed""".split())
 
 
 def topic_terms(question: str, scope: Sequence[str] = ()) -> set[str]:

@@ -103,3 +103,10 @@ def test_topic_terms_drop_the_frame_of_the_question():
 
     got = topic_terms("Hur röstade Vård & Omsorg om åtgärdsplanen för hemtjänsten i september 2025?", ["Vård & Omsorg"])
     assert got == {"åtgärd", "hemtjä"}
+
+
+def test_whose_proposal_won_is_procedure_not_topic():
+    from assistant.sentences import topic_terms
+
+    # "… och vems förslag vann?": the ärende is told by "årsredovisningen", not by the vote's own vocabulary.
+    assert topic_terms("Hur röstade fullmäktige om årsredovisningen 2025, och vems förslag vann?") == {"årsred"}
