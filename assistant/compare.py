@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.answerability import judge
+from assistant.answerability import REQUIRED, RETRY_WITH, Judgement, judge
 from assistant.extractive import extractive_answer
 from assistant.meetings import meeting_words
 from assistant.plan import QuestionPlan, committee_stem, compare_parts, make_plan
@@ -13,11 +13,12 @@ from assistant.prompts import STRUCTURED
 from assistant.reply import Numbering, Reply
 from assistant.sentences import topic_terms
 from assistant.tables import best_row
-from assistant.types import AnswerPart
+from assistant.types import AnswerPart, Citation
 from index.types import Hit, SearchFilters
 
 Retrieve = Callable[[str, SearchFilters | None], list[Hit]]
 PART_SENTENCES = 2  # quoted sentences per part: the figure and its context
+PART_CHUNKS = 6  # hits a part quotes from (as ChatSettings.context_chunks)
 TIMELINE_HITS = 12  # chunks searched for a question across meetings
 TIMELINE_MEETINGS = 4  # meetings shown, best first by their best hit
 
@@ -36,10 +37,8 @@ def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters
     for label in compare_parts(plan):
         question, part_filters = _sub_question(plan, label, filters)
         hits = _in_part(plan, label, retrieve(question, part_filters))
-        text, citations = extractive_answer(question, hits, language, PART_SENTENCES)
         sub_plan = make_plan(question, language)
-        quotes = [c.quote for c in citations]
-        verdict = judge(sub_plan, quotes, [hits[c.number - 1] for c in citations])
+        text, citations, verdict = _part_answer(sub_plan, question, hits, language)
         if not citations or not verdict.answerable:
             parts.append(AnswerPart(label, words["part_missing"], (), False))
             continue
@@ -53,6 +52,22 @@ def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters
         lines.append(f"**{part.label}**:")
         lines.append(part.text)
     return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits), parts=tuple(parts))
+
+
+def _part_answer(plan: QuestionPlan, question: str, hits: Sequence[Hit], language: str
+                 ) -> tuple[str, tuple[Citation, ...], Judgement]:
+    """One part's quotes and their judgement; an amount (date) part whose best sentences hold none is quoted
+    again from the sentences that do, as a whole answer is (chat._unanswerable)."""
+    require = None
+    for _ in range(2):
+        text, citations = extractive_answer(question, hits, language, PART_SENTENCES, max_chunks=PART_CHUNKS,
+                                            require=require)
+        verdict = judge(plan, [c.quote for c in citations], [hits[c.number - 1] for c in citations])
+        kind = RETRY_WITH.get(verdict.reason or "")
+        if verdict.answerable or require is not None or kind is None:
+            break
+        require = REQUIRED[kind]
+    return text, citations, verdict
 
 
 def _table_reply(plan: QuestionPlan, hits: Sequence[Hit], language: str) -> Reply | None:
@@ -88,8 +103,9 @@ def _sub_question(plan: QuestionPlan, label: str, filters: SearchFilters | None)
     question = plan.question
     for other in others:
         question = re.sub(rf"\b{re.escape(other)}\w*", " ", question, flags=re.I)
-    question = re.sub(r"\s+(och|eller|respektive|jämfört med|mot|and|or|compared (with|to)|versus)\s*([?.,]|$)", r"\3",
-                      " ".join(question.split()))
+    question = re.sub(r"\s+(och|eller|respektive|jämfört med|mot|till|från|and|or|compared (with|to)|versus|to|from)"
+                      r"\s*([?.,]|$)", r"\3", " ".join(question.split()))
+    question = re.sub(r"\b(från|from)\s+(till|to)\b", r"\1", question)  # "från 2025 till 2026" less 2026
     if label in plan.kommuner:
         base = filters or SearchFilters()
         filters = SearchFilters(label, base.committee, base.date_from, base.date_to, base.doc_type, base.diarienummer)

@@ -20,7 +20,8 @@ AMOUNT = re.compile(rf"\d|{NUMBER_WORDS}", re.I)
 # A question about money ("Vad kostade …?", "Hur stor var budgeten …?") is answered by a sum in a currency unit,
 # not by any figure ("en projektledare anställs på 1,5 år", "lag (2006:544)").
 MONEY_ASK = re.compile(r"\b(kosta\w*|kostnad\w*|pengar|belopp\w*|budget\w*|investering\w*|utgift\w*|intäkt\w*"
-                       r"|kronor|cost\w*|money|spend\w*)\b", re.I)
+                       r"|kronor|\w*taxa|\w*taxan|\w*taxor\w*|\w*avgift\w*|arvode\w*|cost\w*|money|spend\w*|fee|fees)\b",
+                       re.I)  # "timtaxan", "maxtaxan", "avgiften för korttidsvistelse" ask for a sum too
 MONEY = re.compile(r"\d\s*(kr\b|kronor|kkr|tkr|mkr|mnkr|msek|sek\b|miljon\w*|miljard\w*|tusen|%)"
                    rf"|\b(kr|sek)\s*\d|{NUMBER_WORDS}\s+(miljon\w*|miljard\w*|kronor)", re.I)  # "två miljoner"
 _MONEY_UNIT = re.compile(r"\b(kr|kronor|kkr|tkr|mkr|mnkr|msek|sek|miljon\w*|miljard\w*)\b", re.I)

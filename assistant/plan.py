@@ -51,7 +51,8 @@ _TIME_ASK = re.compile(r"\b(när|vilken tid|klockan|vilket datum|hur läng\w*|hu
                        re.I)
 _PARAGRAPHS_ASK = re.compile(r"\b(vilka paragrafer|paragrafer omfatta\w*|which paragraphs|what paragraphs)\b", re.I)
 # "mellan 2021 och 2022" compares; "mellan Varlavägen och Göteborgsvägen" is a stretch of road, not a comparison.
-_COMPARE = re.compile(r"\b(jämför\w*|respektive|mellan (åren )?(19|20)\d\d|skillnad\w*|förändr\w*|ökat eller minskat"
+_COMPARE = re.compile(r"\b(jämför\w*|respektive|mellan (åren )?(19|20)\d\d|från (år )?(19|20)\d\d till (år )?(19|20)\d\d"
+                      r"|from (19|20)\d\d to (19|20)\d\d|skillnad\w*|förändr\w*|ökat eller minskat"
                       r"|compar\w*|versus|vs)\b", re.I)
 _TIMELINE = re.compile(
     r"\b(över tid|genom åren|under åren|åren \d{4}|utvecklats|förändrats över|återkommit|återkommande|flera (sammanträden|möten"

@@ -319,3 +319,11 @@ def test_an_agenda_line_with_its_presenter_and_time_is_no_decision_and_no_conten
     assert not judge(plan, [agenda], _hits(chunk)).answerable
     plan = make_plan("Vad innebär inriktningen för gatubelysningen på enskilda vägar i Kungsbacka?")
     assert not judge(plan, [agenda], _hits(chunk)).answerable
+
+
+def test_a_fee_question_asks_for_a_sum_of_money():
+    from assistant.figures import MONEY_ASK
+
+    assert MONEY_ASK.search("Hur mycket var timtaxan för hemtjänst i Kungsbacka 2025?")
+    assert MONEY_ASK.search("Hur ändrades avgiften för korttidsvistelse?")
+    assert not MONEY_ASK.search("Hur många elever klarar simkraven?")

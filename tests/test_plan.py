@@ -86,3 +86,11 @@ def test_mellan_compares_years_not_places():
     assert make_plan("Hur förändrades sjukfrånvaron mellan 2021 och 2022?").wants("comparison")
     road = make_plan("Vad beräknas breddningen av Arendalsleden mellan Varlavägen och Göteborgsvägen kosta?")
     assert not road.wants("comparison") and road.wants("amount")
+
+
+def test_from_one_year_to_another_is_a_comparison_of_the_two():
+    plan = make_plan("Hur mycket höjdes timtaxan för hemtjänst i Kungsbacka från 2025 till 2026?")
+    assert plan.route == "compare" and plan.years == (2025, 2026)
+    from assistant.compare import _sub_question
+
+    assert _sub_question(plan, "2025", None)[0] == "Hur mycket höjdes timtaxan för hemtjänst i Kungsbacka från 2025?"
