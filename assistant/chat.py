@@ -19,7 +19,7 @@ from assistant.intent import question_intent
 from assistant.question_language import question_language
 from assistant.llm import ChatModel, make_chat_model
 from assistant.meeting_scope import unheld_meeting, unheld_text
-from assistant.meetings import MeetingKey, meeting_keys
+from assistant.meetings import MeetingKey, meeting_keys, names_committee
 from assistant.history import history_reply
 from assistant.plan import QuestionPlan, make_plan
 from assistant.procedure import procedure_reply
@@ -31,7 +31,7 @@ from assistant.settings import ChatSettings
 from assistant.summary import (
     finished_summary, quoted_evidence, summary_messages, summary_so_far, verify_summary,
 )
-from assistant.year_scope import year_tier
+from assistant.year_scope import named_committee, year_tier
 from assistant.types import Answer, FinalEvent, SourcesEvent, StreamEvent, TokenEvent, Turn
 from corpus.metadata import find_diarienummer
 from corpus.paragraphs import find_paragraphs, normalize_paragraph
@@ -160,12 +160,17 @@ class Assistant:
     def _retrieve(self, query: str, filters: SearchFilters | None, by_year: bool = True) -> list[Hit]:
         plan = make_plan(query)  # a year named with its month or day is the meeting's date, ranked by search
         years = [y for y in plan.years if not any(m.startswith(str(y)) for m in (*plan.months, *plan.dates))
-                 ] if by_year and self.settings.rank_by_year else []
+                 ] if by_year and self.settings.rank_by_scope else []
         # A question naming a year searches twice as deep and puts chunks about that year first (year_scope.py).
         k = YEAR_HITS if years else None
         hits = self.searcher.search(query, k=k, filters=filters)
         if years:
             hits = sorted(hits, key=lambda h: year_tier(h.chunk, years))
+        if by_year and self.settings.rank_by_scope:  # the one nämnd the question names comes first
+            committee = named_committee(plan.committees, [h.chunk.meeting.committee for h in hits
+                                        if h.chunk.meeting.committee and names_committee(plan, h.chunk.meeting.committee)])
+            if committee is not None:
+                hits = sorted(hits, key=lambda h: h.chunk.meeting.committee != committee)
         unique, seen = [], set()
         for hit in hits:  # a decision repeated in kallelse, tjänsteskrivelse and bilaga is one source
             key = hit.chunk.duplicate_of or hit.chunk.chunk_id

@@ -25,6 +25,8 @@ _DECISION_VERB = re.compile(
     r"|lägg(er|s) till handlingarna|föreslår|föreslås|återbetala|återremitter", re.I)
 NEAR_DUPLICATE = 0.7  # Jaccard overlap of content words above which two sentences say the same
 RANK_DECAY = 0.15  # a sentence from hit n loses 0.15 * (n - 1): retrieval order still counts
+LIST_LINES = 12  # list lines quoted with their lead-in ("… enligt följande:")
+LIST_LINE_CHARS = 100  # longer lines are prose, not list items
 LIST_CARRY = 0.8  # a list line with no query words inherits 80 % of its lead-in sentence's relevance
 OTHER_CASE_SHARE = 0.75  # a sentence from another ärende than the best one must score 75 % of it
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -85,11 +87,39 @@ def extractive_answer(
         lines.append(lead)
     citations: dict[int, Citation] = {}
     for c in chosen:
+        c = _with_list(c, hits[c.number - 1].chunk.text)
         line = quote_line(c.sentence, c.number)
         gloss = gloss_decision_verbs(c.sentence) if language == "en" else None
         lines.append(f"{line} ({gloss})" if gloss else line)
         citations.setdefault(c.number, make_citation(c.number, hits[c.number - 1], c.sentence))
     return "\n".join(lines), tuple(citations[n] for n in sorted(citations))
+
+
+def _with_list(c: _Candidate, text: str) -> _Candidate:
+    """A lead-in ending in ":" quoted with the short list lines under it, one verbatim quote: "… sammanträdestider
+    för nämnden år 2024 enligt följande:" / "6 februari" / "19 mars" / … (the list is what it introduces)."""
+    if not c.sentence.rstrip().endswith(":") or text.find(c.sentence, c.start) != c.start:
+        return c
+    end = c.start + len(c.sentence)
+    lines = text[end:].split("\n")
+    taken, consumed, blank = 0, 0, 0
+    for line in lines[1:]:  # lines[0] is the rest of the lead-in's own line
+        if not line.strip():
+            if taken:
+                break
+            blank += 1
+            if blank > 1:
+                break
+            consumed += len(line) + 1
+            continue
+        if len(line.strip()) > LIST_LINE_CHARS or taken >= LIST_LINES:
+            break
+        taken += 1
+        consumed += len(line) + 1
+    if not taken:
+        return c
+    stop = end + len(lines[0]) + consumed
+    return _Candidate(c.score, c.number, c.start, text[c.start:stop].rstrip())
 
 
 def _candidates(question: str, hits: Sequence[Hit], intent: Intent, language: str = "sv") -> list[_Candidate]:

@@ -14,6 +14,10 @@ _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”“(])")
 _ABBREVIATIONS = ("t.ex.", "bl.a.", "m.m.", "s.k.", "kl.", "nr.", "ca.", "dvs.", "resp.", "jfr.", "p.g.a.", "enl.")
 _WRAPPED = re.compile(r"[\w,)–-]\n$")  # a line ending mid-sentence (a word, a comma, a dash)
 _CONTINUES = re.compile(r"[ \t]*[a-zåäöéü]")  # …continued by a line opening in lower case
+# …or a date wrapped between its month and year: "lärstämma är den 12 november\n         2024. Lärstämman …"
+_MONTH_END = re.compile(r"\b\d{1,2}\s+(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november"
+                        r"|december)\n$", re.I)
+_YEAR_START = re.compile(r"[ \t]*(19|20)\d\d\b")
 # …or by a name or a capitalised word after a full-width prose line ("… återremittera ärendet med Per\nBengtssons
 # med fleras motivering …"): a line that long is a wrapped sentence, not a heading or a table row.
 WRAP_WIDTH = 75
@@ -63,7 +67,8 @@ def _logical_lines(text: str) -> list[str]:
     """
     out: list[str] = []
     for line in text.splitlines(keepends=True):
-        if out and _WRAPPED.search(out[-1]) and (_CONTINUES.match(line) or _wrapped_prose(out[-1], line)):
+        if out and _WRAPPED.search(out[-1]) and (_CONTINUES.match(line) or _wrapped_prose(out[-1], line)
+                                                 or (_MONTH_END.search(out[-1]) and _YEAR_START.match(line))):
             out[-1] += line
         else:
             out.append(line)

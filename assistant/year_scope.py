@@ -1,4 +1,5 @@
-"""Whether a retrieved chunk is about the year a question names: the year in its text or title, or its meeting.
+"""Whether a retrieved chunk is about the year and the nämnd a question names: the year in its text or title, or
+its meeting's; the meeting's nämnd.
 
 "Hur mycket över budget låg socialnämndens utfall 2019?" ranks the 2022 verksamhetsberättelse (presented
 2023) above the 2019 one by its words; the answer must come from a document about 2019, which the answerability
@@ -32,3 +33,10 @@ def year_tier(chunk: Chunk, years: Sequence[int]) -> int:
     held = int(chunk.meeting.date[:4]) if chunk.meeting.date else None
     near = held is None or any(abs(held - y) <= 1 for y in years)
     return 0 if near or any(str(y) in chunk.text for y in years) else 2
+
+
+def named_committee(question_committees: Sequence[str], named: Sequence[str]) -> str | None:
+    """The one nämnd of the retrieved meetings the question names ("Vilka dagar skulle BUN sammanträda …?" among
+    Barn- och utbildningsnämnden and Kommunfullmäktige), or None: none, or several ("… BUN och sedan KF")."""
+    distinct = list(dict.fromkeys(named))
+    return distinct[0] if len(distinct) == 1 and len(question_committees) <= 1 else None

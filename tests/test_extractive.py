@@ -182,3 +182,19 @@ def test_a_dnr_question_states_the_dnr_of_the_best_quote_whose_chunk_has_one():
     text, _ = extractive_answer("Vilket diarienummer har profileringen av Lomma Strands Gymnasium?",
                                 _hits([header, item]), "sv")
     assert "Diarienummer: BUN/2025:13 [2]" in text
+
+
+def test_a_lead_in_is_quoted_with_the_list_it_introduces():
+    # BUN_2023-09-12.txt § 56 as written (pdftotext): the dates are short lines under "enligt följande:".
+    text = ("    - Barn- och utbildningsnämnden fastställer sammanträdestider för nämnden år 2024 enligt\n"
+            "         följande:\n\n         6 februari\n         19 mars\n         14 maj\n         10 december\n"
+            "         Sammanträdena börjar klockan 18:30.\n\n"
+            "    - Barn- och utbildningsnämnden fastställer att datum för lärstämma är den 12 november\n"
+            "         2024. Lärstämman äger preliminärt rum klockan 09:00-15:00.")
+    chunk = make_chunk(text, "bun", section="Beslut", doc_type="protokoll")
+    answer, citations = extractive_answer("Vilka dagar skulle barn- och utbildningsnämnden sammanträda 2024?",
+                                          _hits([chunk]), "sv")
+    assert "6 februari 19 mars 14 maj 10 december" in answer
+    assert all(c.quote in text for c in citations)
+    answer, _ = extractive_answer("När är lärstämman 2024?", _hits([chunk]), "sv")
+    assert "lärstämma är den 12 november 2024" in answer  # a date wrapped between month and year is one sentence

@@ -23,3 +23,13 @@ def test_a_far_meeting_that_never_names_the_year_comes_last_and_a_dnr_is_no_year
     budget = make_chunk("Nämnden hemställer om två miljoner 2026 ur anslaget.", "d", date="2025-10-16",
                         title="Hemställan om medel ur anslaget Trygg Uppväxt")
     assert year_tier(budget, [2026]) == 0  # decided the year before, as budgets are
+
+
+def test_the_one_named_nämnd_of_the_retrieved_meetings():
+    from assistant.year_scope import named_committee
+
+    assert named_committee((), ["Barn- och utbildningsnämnden", "Barn- och utbildningsnämnden"]) == \
+        "Barn- och utbildningsnämnden"  # "BUN" named by its initials, not in plan.committees
+    assert named_committee((), ["Barn- och utbildningsnämnden", "Kommunfullmäktige"]) is None  # "BUN … och sedan KF"
+    assert named_committee(("socialnämnd", "kommunfullmäktige"), ["Socialnämnden"]) is None  # two named
+    assert named_committee((), []) is None
