@@ -25,8 +25,9 @@ from index.cases import title_similarity
 from index.types import Hit
 
 _HISTORY = re.compile(
-    r"\bhur (har|hade) (\w+ ){1,4}(behandlat|hanterat)\b|\bhur (behandlade|behandlades|hanterade|hanterades)\b"
-    r"|\bvad hände (sedan|därefter|senare)\b|\bsedan i (kommun\w+|fullmäktige|nämnden)\b"
+    r"\bhur (har|hade) (\w+ ){1,6}(behandlat|hanterat|behandlats|hanterats)\b"
+    r"|\bhur (behandlade|behandlades|hanterade|hanterades)\b"
+    r"|\bvad hände (sedan|därefter|senare|med)\b|\bvad (har|hade) hänt med\b|\bsedan i (kommun\w+|fullmäktige|nämnden)\b"
     r"|\bvilka nämnder\b[^?]*\bbeslutade\b|\b(i|av) (kommunstyrelsen|nämnden) och (sedan |därefter )?i\b"
     r"|\binnan (fullmäktiges|kommunfullmäktiges|nämndens) beslut\b"
     r"|\b(föreslog|föreslogs|rekommenderade|tillstyrkte)\b[^?]*\b(och|men|sedan)\b[^?]*\b(beslutade|beslutades|beslöt)\b"

@@ -30,6 +30,8 @@ def test_history_questions():
     assert asks_history(make_plan("Vilka beslut fattades om X i kommunstyrelsen och sedan i kommunfullmäktige?"))
     assert asks_history(make_plan("Vad hände sedan med uppdraget om ekonomi i balans?"))
     assert not asks_history(make_plan("Vad beslutade kommunstyrelsen om Industrigatan 23?"))
+    assert asks_history(make_plan("Hur har frågan om sex timmars arbetsdag behandlats i nämnden för Vård & Omsorg?"))
+    assert asks_history(make_plan("Vad hände med energi- och klimatplanen i kommunstyrelsen under våren 2026?"))
 
 
 def test_every_meeting_of_the_case_is_quoted_in_order():
