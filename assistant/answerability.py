@@ -6,11 +6,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.extractive import SentenceFilter, extractive_answer
 from assistant.figures import AMOUNT, MONEY, MONEY_ASK, NUMBER_WORDS, YEAR, FigureFilter, figures_only, money_stated
 from assistant.glossary import swedish_view
 from assistant.kommuner import KOMMUNER, kommun_body
 from assistant.plan import QuestionPlan
 from assistant.sentences import terms
+from assistant.types import Citation
 from corpus.metadata import find_diarienummer
 from index.types import Hit
 
@@ -162,6 +164,23 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     if missing >= MAX_MISSING_TOPIC:
         return Judgement(False, f"topic words missing ({missing:.2f})")
     return Judgement(True)
+
+
+def judged_quotes(plan: QuestionPlan, question: str, hits: Sequence[Hit], language: str, sentences: int,
+                  max_chunks: int) -> tuple[str, tuple[Citation, ...], Judgement, SentenceFilter | None]:
+    """The extractive quotes for `question` and their judgement, with the sentence filter they were picked by: a
+    first pass whose verdict lacks the asked kind of fact (a number, a date, a sum) is quoted again from only the
+    sentences that hold it (used by chat._unanswerable for a whole answer and by compare for each part)."""
+    require: SentenceFilter | None = None
+    for _ in range(2):
+        text, citations = extractive_answer(question, hits, language, sentences, max_chunks=max_chunks,
+                                            require=require)
+        verdict = judge(plan, [c.quote for c in citations], [hits[c.number - 1] for c in citations])
+        kind = RETRY_WITH.get(verdict.reason or "")
+        if verdict.answerable or require is not None or kind is None:
+            break
+        require = REQUIRED[kind]
+    return text, citations, verdict, require
 
 
 def scope_judgement(plan: QuestionPlan, hits: Sequence[Hit]) -> Judgement:

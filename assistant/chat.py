@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from assistant import prompts
 from assistant.archive import Archive
 from assistant.citations import DECISION_SECTIONS
-from assistant.answerability import REQUIRED, RETRY_WITH, judge, scope_judgement
+from assistant.answerability import judged_quotes, scope_judgement
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
 from assistant.extractive import SentenceFilter, extractive_answer
@@ -118,8 +118,8 @@ class Assistant:
             yield SourcesEvent((), query)
             yield FinalEvent(Answer(unheld_text(unheld, language), (), language, False, mode, (), query, notice))
             return
-        # Comparisons rank each part's hits by its own year (compare._in_part), so routes search unranked by year.
-        routed = routed_reply(plan, self.searcher, lambda q, f: self._retrieve(q, f, by_year=False), filters,
+        # Comparisons rank each part's hits by its own year (compare._in_part), so routes search unranked by scope.
+        routed = routed_reply(plan, self.searcher, lambda q, f: self._retrieve(q, f, by_scope=False), filters,
                               self.meetings, language)
         if routed is not None:  # a case, meeting or comparison answered from its own cited evidence
             yield SourcesEvent(routed.hits, query)
@@ -157,20 +157,9 @@ class Assistant:
             return question, None
         return question[:limit].rsplit(" ", 1)[0], prompts.TRUNCATED_NOTICE[language].format(limit=limit)
 
-    def _retrieve(self, query: str, filters: SearchFilters | None, by_year: bool = True) -> list[Hit]:
-        plan = make_plan(query)  # a year named with its month or day is the meeting's date, ranked by search
-        years = [y for y in plan.years if not any(m.startswith(str(y)) for m in (*plan.months, *plan.dates))
-                 ] if by_year and self.settings.rank_by_scope else []
-        # A question naming a year searches twice as deep and puts chunks about that year first (year_scope.py).
-        k = YEAR_HITS if years else None
-        hits = self.searcher.search(query, k=k, filters=filters)
-        if years:
-            hits = sorted(hits, key=lambda h: year_tier(h.chunk, years))
-        if by_year and self.settings.rank_by_scope:  # the one nämnd the question names comes first
-            committee = named_committee(plan.committees, [h.chunk.meeting.committee for h in hits
-                                        if h.chunk.meeting.committee and names_committee(plan, h.chunk.meeting.committee)])
-            if committee is not None:
-                hits = sorted(hits, key=lambda h: h.chunk.meeting.committee != committee)
+    def _retrieve(self, query: str, filters: SearchFilters | None, by_scope: bool = True) -> list[Hit]:
+        hits = (self._scope_ranked(query, filters) if by_scope and self.settings.rank_by_scope
+                else self.searcher.search(query, filters=filters))
         unique, seen = [], set()
         for hit in hits:  # a decision repeated in kallelse, tjänsteskrivelse and bilaga is one source
             key = hit.chunk.duplicate_of or hit.chunk.chunk_id
@@ -181,6 +170,20 @@ class Assistant:
             unique.sort(key=lambda h: h.chunk.section not in DECISION_SECTIONS)
         unique.sort(key=lambda h: not _carries_reference(query, h))  # the case the question names first
         return unique[: self.settings.context_chunks]
+
+    def _scope_ranked(self, query: str, filters: SearchFilters | None) -> list[Hit]:
+        """Hits with the chunks about the year the query names first (searched twice as deep), then those of the one
+        nämnd it names (assistant/year_scope.py)."""
+        plan = make_plan(query)  # a year named with its month or day is the meeting's date, ranked by search
+        years = [y for y in plan.years if not any(m.startswith(str(y)) for m in (*plan.months, *plan.dates))]
+        hits = self.searcher.search(query, k=YEAR_HITS if years else None, filters=filters)
+        if years:
+            hits = sorted(hits, key=lambda h: year_tier(h.chunk, years))
+        committee = named_committee(plan.committees, [h.chunk.meeting.committee for h in hits
+                                    if h.chunk.meeting.committee and names_committee(plan, h.chunk.meeting.committee)])
+        if committee is not None:
+            hits = sorted(hits, key=lambda h: h.chunk.meeting.committee != committee)
+        return hits
 
     def _refusal(self, question: str, query: str, hits: Sequence[Hit], language: str) -> str | None:
         if not hits:
@@ -209,18 +212,11 @@ class Assistant:
         else (None, the sentence filter the answer needs): an amount (date) question whose best sentences hold no
         number (date) is answered from the best sentences that do, when those pass the judgement.
         """
-        verdict, require = None, None
-        for _ in range(2):  # a second pass quotes only sentences holding the kind of fact the first lacked
-            _, picked = extractive_answer(query, hits, plan.language, self.settings.extractive_sentences,
-                                          max_chunks=self.settings.context_chunks, require=require)
-            verdict = judge(plan, [c.quote for c in picked], [hits[c.number - 1] for c in picked])
-            if verdict.answerable:
-                return None, require
-            kind = RETRY_WITH.get(verdict.reason or "")
-            if require is not None or kind is None:
-                break
-            require = REQUIRED[kind]
-        log.info("Refusing %r: %s", query, verdict.reason if verdict else "")
+        _, _, verdict, require = judged_quotes(plan, query, hits, plan.language, self.settings.extractive_sentences,
+                                               self.settings.context_chunks)
+        if verdict.answerable:
+            return None, require
+        log.info("Refusing %r: %s", query, verdict.reason)
         return self._cannot_answer(plan, filters), None
 
     @staticmethod

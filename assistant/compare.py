@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.answerability import REQUIRED, RETRY_WITH, Judgement, judge
+from assistant.answerability import judge, judged_quotes
 from assistant.extractive import extractive_answer
 from assistant.meetings import meeting_words
 from assistant.plan import QuestionPlan, committee_stem, compare_parts, make_plan
@@ -13,7 +13,7 @@ from assistant.prompts import STRUCTURED
 from assistant.reply import Numbering, Reply
 from assistant.sentences import topic_terms
 from assistant.tables import best_row
-from assistant.types import AnswerPart, Citation
+from assistant.types import AnswerPart
 from index.types import Hit, SearchFilters
 
 Retrieve = Callable[[str, SearchFilters | None], list[Hit]]
@@ -38,7 +38,7 @@ def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters
         question, part_filters = _sub_question(plan, label, filters)
         hits = _in_part(plan, label, retrieve(question, part_filters))
         sub_plan = make_plan(question, language)
-        text, citations, verdict = _part_answer(sub_plan, question, hits, language)
+        text, citations, verdict, _ = judged_quotes(sub_plan, question, hits, language, PART_SENTENCES, PART_CHUNKS)
         if not citations or not verdict.answerable:
             parts.append(AnswerPart(label, words["part_missing"], (), False))
             continue
@@ -52,22 +52,6 @@ def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters
         lines.append(f"**{part.label}**:")
         lines.append(part.text)
     return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits), parts=tuple(parts))
-
-
-def _part_answer(plan: QuestionPlan, question: str, hits: Sequence[Hit], language: str
-                 ) -> tuple[str, tuple[Citation, ...], Judgement]:
-    """One part's quotes and their judgement; an amount (date) part whose best sentences hold none is quoted
-    again from the sentences that do, as a whole answer is (chat._unanswerable)."""
-    require = None
-    for _ in range(2):
-        text, citations = extractive_answer(question, hits, language, PART_SENTENCES, max_chunks=PART_CHUNKS,
-                                            require=require)
-        verdict = judge(plan, [c.quote for c in citations], [hits[c.number - 1] for c in citations])
-        kind = RETRY_WITH.get(verdict.reason or "")
-        if verdict.answerable or require is not None or kind is None:
-            break
-        require = REQUIRED[kind]
-    return text, citations, verdict
 
 
 def _table_reply(plan: QuestionPlan, hits: Sequence[Hit], language: str) -> Reply | None:

@@ -13,7 +13,7 @@ import re
 from corpus.types import Chunk
 
 MAX_DECISION_CHARS = 900  # longer decisions (budget lists, reglementen) are quoted by sentence scoring instead
-_HEADING = re.compile(r"^\W*beslut\W*$", re.I)
+_HEADING = re.compile(r"^\W*beslut\W*$", re.I | re.M)
 _FURNITURE = re.compile(r"^\W*(§\s*\d+|dnr\b|diarienummer\b|[A-ZÅÄÖ]{1,6}\s+[A-ZÅÄÖ]{1,6}/\d{4}:\d+)", re.I)
 # Headings that open the next block of an ärende in Swedish protocols (kommunallagen's and the templates' words).
 _NEXT_BLOCK = re.compile(
@@ -31,6 +31,8 @@ def decision_span(chunk: Chunk) -> tuple[int, int] | None:
     if chunk.section != "Beslut":
         return None
     text = chunk.text
+    heading = _HEADING.search(text)
+    title_end = heading.start() if heading else -1  # the ärende's title can stand only above the heading
     start = end = None
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -40,7 +42,7 @@ def decision_span(chunk: Chunk) -> tuple[int, int] | None:
         if not stripped:
             continue
         if start is None:
-            if _HEADING.match(stripped) or _FURNITURE.match(stripped) or _looks_like_title(stripped, text):
+            if _HEADING.match(stripped) or _FURNITURE.match(stripped) or _looks_like_title(stripped, text, title_end):
                 continue
             start = line_start
         elif _NEXT_BLOCK.match(stripped) and len(stripped.split()) <= 6:
@@ -51,7 +53,7 @@ def decision_span(chunk: Chunk) -> tuple[int, int] | None:
     return start, end
 
 
-def _looks_like_title(line: str, text: str) -> bool:
-    """The ärende's title line before the "Beslut" heading: a short line without a final stop, above the heading."""
-    heading = re.search(r"^\W*Beslut\W*$", text, re.I | re.M)
-    return bool(heading) and text.find(line) < heading.start() and not line.endswith((".", ":"))
+def _looks_like_title(line: str, text: str, title_end: int) -> bool:
+    """The ärende's title line before the "Beslut" heading (which starts at `title_end`, -1 without one): a line
+    without a final stop, above the heading."""
+    return text.find(line) < title_end and not line.endswith((".", ":"))

@@ -38,7 +38,8 @@ _PLACE = re.compile(r"\bplats\b|\blokal\b|\b\w+(väg|vägen|gata|gatan|torg|torg
 _FURNITURE = re.compile(r"\*{3,}|^\d{1,2}\s+\S.*\([A-ZÅÄÖ]{2,5}[ /]\d{4}:\d+\)$")
 _CAUSAL = re.compile(r"\b(beror|berodde|på grund av|kopplat till|till följd av|orsak\w*|förklaras|främst|eftersom"
                      r"|därför att|pga)\b", re.I)
-_CARRIED = re.compile(r"\s*\(([^()]*)\)\s*$")  # "Vad användes pengarna till? (statsbidrag 2022)"
+# The previous turn's subject, appended in parentheses by condense(): "Vad användes pengarna till? (statsbidrag 2022)"
+CARRIED = re.compile(r"\s*\(([^()]*)\)\s*$")
 # A sentence of the ärende whose title matches the question gains the title's relevance: several ärenden of one
 # meeting share words ("delårsrapport", "vatten"), the title says which one is asked about. Measured: weight
 # 0.3 / 0.6 / 1.0 -> shared_tune all key facts 0.783 / 0.783 / 0.797, dev_tune 0.783 / 0.800 / 0.800.
@@ -124,7 +125,7 @@ def _with_list(c: _Candidate, text: str) -> _Candidate:
 
 def _candidates(question: str, hits: Sequence[Hit], intent: Intent, language: str = "sv") -> list[_Candidate]:
     query_terms = terms(question)
-    carried = _CARRIED.search(question) if language == "sv" else None  # English: the parentheses hold Swedish terms
+    carried = CARRIED.search(question) if language == "sv" else None  # English: the parentheses hold Swedish terms
     own_terms = terms(question[:carried.start()]) if carried else set()
     out = []
     for n, hit in enumerate(hits, 1):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from assistant.archive import Archive
 from assistant.citations import DECISION_SECTIONS
 from assistant.decision_text import decision_span
-from assistant.extractive import extractive_answer
+from assistant.extractive import CARRIED, extractive_answer
 from assistant.plan import QuestionPlan
 from assistant.prompts import STRUCTURED
 from assistant.reply import Numbering, Reply
@@ -33,7 +33,6 @@ _HISTORY = re.compile(
     r"|\b(föreslog|föreslogs|rekommenderade|tillstyrkte)\b[^?]*\b(och|men|sedan)\b[^?]*\b(beslutade|beslutades|beslöt)\b"
     r"|\b(propose|proposed|recommend|recommended)\b[^?]*\band\b[^?]*\b(decide|decided)\b"
     r"|\bhow (was|has|did) [^?]*\b(handled|treated|dealt with)\b|\bwhat happened next\b", re.I)
-_CARRIED = re.compile(r"\s*\([^()]*\)\s*$")  # the previous turn's subject, appended by condense()
 _NOT_HEADING = re.compile(r"\w+\W+\w+\W+\w+")  # three words at least: no "Beslut" heading as a step's decision
 RELATED_HITS = 5  # hits whose ärende may be the same matter under another diarienummer
 SAME_MATTER = 0.6  # title similarity above which another nämnd's ärende is the same matter
@@ -44,7 +43,7 @@ STEP_SENTENCES = 3  # decision sentences quoted per meeting (2 -> 3: the lead-in
 def asks_history(plan: QuestionPlan) -> bool:
     """Whether the question asks how a matter went across meetings (a follow-up's own words, not the subject
     carried over in parentheses: "Vilka reserverade sig i BUN? (… rekommenderade … beslutade …)")."""
-    return bool(_HISTORY.search(_CARRIED.sub("", plan.question)))
+    return bool(_HISTORY.search(CARRIED.sub("", plan.question)))
 
 
 def history_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, language: str) -> Reply | None:

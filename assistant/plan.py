@@ -105,7 +105,7 @@ def make_plan(question: str, language: str = "sv") -> QuestionPlan:
     dates, months = _dates(question)
     # A year inside a diarienummer ("SN/2023:144") names no year the question is about.
     typed = as_registered(question)
-    years = tuple(sorted({int(y) for y in _YEAR.findall(_without_dnr(typed))}))
+    years = tuple(sorted({int(y) for y in _YEAR.findall(without_dnr(typed))}))
     plan = QuestionPlan(
         question=question, language=language, asks=asks, kommuner=_kommuner(question),
         committees=_committees(question), years=years, dates=dates, months=months,
@@ -126,7 +126,8 @@ def as_registered(question: str) -> str:
     return _TYPED_DNR.sub(lambda m: f"{m[1].upper()}/{m[2]}:{m[3] or m[4]}", question)
 
 
-def _without_dnr(question: str) -> str:
+def without_dnr(question: str) -> str:
+    """`question` with every diarienummer blanked: "SN/2023:144" names no year."""
     from corpus.metadata import iter_dnr
 
     for match in iter_dnr(question):
@@ -250,7 +251,7 @@ def compare_parts(plan: QuestionPlan) -> tuple[str, ...]:
     if len(plan.committees) >= 2 and plan.wants("comparison"):
         return plan.committees
     # "2024–2027" names a planning period, not two years to compare.
-    years = sorted({int(y) for y in _YEAR.findall(_PERIOD.sub(" ", _without_dnr(plan.question)))})
+    years = sorted({int(y) for y in _YEAR.findall(_PERIOD.sub(" ", without_dnr(plan.question)))})
     if len(years) >= 2 and (plan.wants("comparison", "timeline") or len(years) >= 3
                             or _JOINED_YEARS.search(plan.question)):
         return tuple(str(y) for y in years) if max(years) - min(years) <= 30 else ()

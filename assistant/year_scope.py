@@ -3,7 +3,8 @@ its meeting's; the meeting's nämnd.
 
 "Hur mycket över budget låg socialnämndens utfall 2019?" ranks the 2022 verksamhetsberättelse (presented
 2023) above the 2019 one by its words; the answer must come from a document about 2019, which the answerability
-judge demands anyway (answerability._year_in_scope). Retrieval therefore puts such chunks first.
+judge demands anyway (answerability._year_in_scope). With NAMND_CHAT__RANK_BY_SCOPE on (off by default: its
+held-out ablation in docs/evaluation.md, Session 7), retrieval puts such chunks first.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from corpus.metadata import iter_dnr
+from assistant.plan import without_dnr
 from corpus.types import Chunk
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -22,9 +23,7 @@ def year_tier(chunk: Chunk, years: Sequence[int]) -> int:
     verksamhetsberättelse, for a question about 2019); 2: neither its text nor its title names one of `years`
     and its meeting was held more than a year from them (a budget for 2026 is decided in 2025; a
     verksamhetsberättelse for 2019 is presented in 2020)."""
-    title = chunk.item_title or ""
-    for match in iter_dnr(title):  # "Förvaltningschefen informerar (SN 2023:00007)" names no year
-        title = title.replace(match.written, " ")
+    title = without_dnr(chunk.item_title or "")  # "Förvaltningschefen informerar (SN 2023:00007)" names no year
     titled = {int(y) for y in _YEAR.findall(title)}
     if titled & set(years):
         return 0
