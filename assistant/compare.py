@@ -18,7 +18,7 @@ from index.types import Hit, SearchFilters
 
 Retrieve = Callable[[str, SearchFilters | None], list[Hit]]
 PART_SENTENCES = 2  # quoted sentences per part: the figure and its context
-PART_CHUNKS = 6  # hits a part quotes from (as ChatSettings.context_chunks)
+PART_CHUNKS = 6  # hits a part quotes from (as ChatSettings.context_chunks); tune and held-out: no score changed
 TIMELINE_HITS = 12  # chunks searched for a question across meetings
 TIMELINE_MEETINGS = 4  # meetings shown, best first by their best hit
 

@@ -25,6 +25,7 @@ _DECISION_VERB = re.compile(
     r"|lägg(er|s) till handlingarna|föreslår|föreslås|återbetala|återremitter", re.I)
 NEAR_DUPLICATE = 0.7  # Jaccard overlap of content words above which two sentences say the same
 RANK_DECAY = 0.15  # a sentence from hit n loses 0.15 * (n - 1): retrieval order still counts
+# A lead-in's list (tune: +2 key facts, no loss; held-out: no total changed, docs/evaluation.md Session 7):
 LIST_LINES = 12  # list lines quoted with their lead-in ("… enligt följande:")
 LIST_LINE_CHARS = 100  # longer lines are prose, not list items
 LIST_CARRY = 0.8  # a list line with no query words inherits 80 % of its lead-in sentence's relevance

@@ -28,8 +28,9 @@ class ChatSettings(BaseModel):
     model_name: str = Field("qwen2.5-coder:1.5b", description="Model name for the ollama/openai backends.")
     base_url: str | None = Field(None, description="URL of the ollama or OpenAI-compatible server.")
     api_key: str = Field("none", description="API key for an OpenAI-compatible server.")
-    # 4 -> 6: six tune parts all key facts +3, answerable refused -1, no loss (8: the same); held-out in
-    # docs/evaluation.md "Session 7 figures". The sentences of hits 5-6 lose 0.6-0.75 (extractive.RANK_DECAY).
+    # 4 -> 6: six tune parts all key facts +3, answerable refused -1, no loss (8: the same); six held-out parts
+    # answerable refused 34 -> 32 of 291, key facts and unanswerable refused unchanged (docs/evaluation.md,
+    # "Session 7 figures"). The sentences of hits 5-6 lose 0.6-0.75 (extractive.RANK_DECAY).
     context_chunks: int = Field(
         6, description="Retrieved chunks kept as sources; the extractive mode quotes from them and the LLM mode "
         "sees only the sentences quoted."
