@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.extractive import SentenceFilter, extractive_answer
+from assistant.semantic import SentenceScorer
 from assistant.figures import AMOUNT, MONEY, MONEY_ASK, NUMBER_WORDS, YEAR, FigureFilter, figures_only, money_stated
 from assistant.glossary import swedish_view
 from assistant.kommuner import KOMMUNER, kommun_body
@@ -167,14 +168,15 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
 
 
 def judged_quotes(plan: QuestionPlan, question: str, hits: Sequence[Hit], language: str, sentences: int,
-                  max_chunks: int) -> tuple[str, tuple[Citation, ...], Judgement, SentenceFilter | None]:
+                  max_chunks: int, semantic: SentenceScorer | None = None
+                  ) -> tuple[str, tuple[Citation, ...], Judgement, SentenceFilter | None]:
     """The extractive quotes for `question` and their judgement, with the sentence filter they were picked by: a
     first pass whose verdict lacks the asked kind of fact (a number, a date, a sum) is quoted again from only the
     sentences that hold it (used by chat._unanswerable for a whole answer and by compare for each part)."""
     require: SentenceFilter | None = None
     for _ in range(2):
         text, citations = extractive_answer(question, hits, language, sentences, max_chunks=max_chunks,
-                                            require=require)
+                                            require=require, semantic=semantic)
         verdict = judge(plan, [c.quote for c in citations], [hits[c.number - 1] for c in citations])
         kind = RETRY_WITH.get(verdict.reason or "")
         if verdict.answerable or require is not None or kind is None:

@@ -27,6 +27,7 @@ from assistant.routes import DECISION_ASKED, add_quote, decision_date_note, deci
 from assistant.refusal import (
     CorpusScope, best_similarity, has_exact_match, missing_topic_share, out_of_scope, term_coverage,
 )
+from assistant.semantic import SentenceScorer, scorer_for
 from assistant.settings import ChatSettings
 from assistant.summary import (
     finished_summary, quoted_evidence, summary_messages, summary_so_far, verify_summary,
@@ -40,6 +41,7 @@ from index.types import Hit, SearchFilters
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
+    from index.search import Searcher
 
 log = logging.getLogger(__name__)
 YEAR_HITS = 16  # hits ranked by year scope for a question naming a year (twice top_k; docs/evaluation.md, Session 7)
@@ -51,9 +53,10 @@ class Assistant:
     """Answers questions over the indexed nämndhandlingar, with verified citations."""
 
     def __init__(self, searcher: Archive, llm: ChatModel | None, settings: ChatSettings,
-                 scope: CorpusScope | None = None) -> None:
+                 scope: CorpusScope | None = None, semantic: SentenceScorer | None = None) -> None:
         self.searcher = searcher
         self.settings = settings
+        self.semantic = semantic  # encoder similarity of quoted sentences (None: lexical scores only)
         self._llm = llm  # None: built from settings on the first LLM answer (extractive never needs it)
         self._scope = scope
         self._meeting_keys: list[MeetingKey] | None = None
@@ -63,7 +66,12 @@ class Assistant:
         """The real searcher over the index in settings; the LLM is loaded lazily."""
         from index.search import Searcher
 
-        return cls(Searcher.from_settings(settings.index), None, settings.chat)
+        return cls.over(Searcher.from_settings(settings.index), None, settings.chat)
+
+    @classmethod
+    def over(cls, searcher: Searcher, llm: ChatModel | None, settings: ChatSettings) -> Assistant:
+        """An assistant over a real searcher: its encoder also scores the quoted sentences (assistant/semantic.py)."""
+        return cls(searcher, llm, settings, semantic=scorer_for(searcher.embedder, settings.semantic_weight))
 
     @property
     def llm(self) -> ChatModel:
@@ -120,7 +128,7 @@ class Assistant:
             return
         # Comparisons rank each part's hits by its own year (compare._in_part), so routes search unranked by scope.
         routed = routed_reply(plan, self.searcher, lambda q, f: self._retrieve(q, f, by_scope=False), filters,
-                              self.meetings, language)
+                              self.meetings, language, self.semantic)
         if routed is not None:  # a case, meeting or comparison answered from its own cited evidence
             yield SourcesEvent(routed.hits, query)
             yield FinalEvent(Answer(routed.text, routed.citations, language, True, mode, routed.hits, query,
@@ -132,7 +140,7 @@ class Assistant:
         refusal, require = self._refusal(question, query, hits, language), None
         procedure = None
         if refusal is None:  # a case's history meeting by meeting, or the ärende's yrkanden and votering
-            procedure = history_reply(plan, hits, self.searcher, language) or procedure_reply(
+            procedure = history_reply(plan, hits, self.searcher, language, self.semantic) or procedure_reply(
                 plan, hits, self.searcher, language)
         if procedure is not None and not (scope := scope_judgement(plan, procedure.hits)).answerable:
             log.info("Refusing %r: %s", query, scope.reason)  # a votering of another nämnd, year or kommun
@@ -213,7 +221,7 @@ class Assistant:
         number (date) is answered from the best sentences that do, when those pass the judgement.
         """
         _, _, verdict, require = judged_quotes(plan, query, hits, plan.language, self.settings.extractive_sentences,
-                                               self.settings.context_chunks)
+                                               self.settings.context_chunks, self.semantic)
         if verdict.answerable:
             return None, require
         log.info("Refusing %r: %s", query, verdict.reason)
@@ -229,7 +237,8 @@ class Assistant:
                     plan: QuestionPlan | None = None, require: SentenceFilter | None = None) -> Answer:
         # Scored against the standalone query: "och vad berodde det på?" alone matches nothing.
         text, citations = extractive_answer(query, hits, base.language, self.settings.extractive_sentences,
-                                            max_chunks=self.settings.context_chunks, require=require)
+                                            max_chunks=self.settings.context_chunks, require=require,
+                                            semantic=self.semantic)
         notice = " ".join(n for n in (base.notice, notice) if n) or None
         if not citations:
             return replace(base, text=prompts.NO_EVIDENCE[base.language], mode="extractive",

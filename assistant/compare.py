@@ -11,6 +11,7 @@ from assistant.meetings import meeting_words
 from assistant.plan import QuestionPlan, committee_stem, compare_parts, make_plan
 from assistant.prompts import STRUCTURED
 from assistant.reply import Numbering, Reply
+from assistant.semantic import SentenceScorer
 from assistant.sentences import topic_terms
 from assistant.tables import best_row
 from assistant.types import AnswerPart
@@ -23,7 +24,8 @@ TIMELINE_HITS = 12  # chunks searched for a question across meetings
 TIMELINE_MEETINGS = 4  # meetings shown, best first by their best hit
 
 
-def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters | None, language: str) -> Reply | None:
+def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters | None, language: str,
+                  semantic: SentenceScorer | None = None) -> Reply | None:
     """"Hur stort var överskottet 2021 jämfört med 2022?" -> one cited row for 2021 and one for 2022.
 
     None when no part finds evidence (the caller refuses); a part without evidence says so in its row.
@@ -38,7 +40,8 @@ def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters
         question, part_filters = _sub_question(plan, label, filters)
         hits = _in_part(plan, label, retrieve(question, part_filters))
         sub_plan = make_plan(question, language)
-        text, citations, verdict, _ = judged_quotes(sub_plan, question, hits, language, PART_SENTENCES, PART_CHUNKS)
+        text, citations, verdict, _ = judged_quotes(sub_plan, question, hits, language, PART_SENTENCES, PART_CHUNKS,
+                                                    semantic)
         if not citations or not verdict.answerable:
             parts.append(AnswerPart(label, words["part_missing"], (), False))
             continue
@@ -117,7 +120,8 @@ def _in_part(plan: QuestionPlan, label: str, hits: Sequence[Hit]) -> list[Hit]:
     return list(hits)
 
 
-def timeline_reply(plan: QuestionPlan, search: Retrieve, filters: SearchFilters | None, language: str) -> Reply | None:
+def timeline_reply(plan: QuestionPlan, search: Retrieve, filters: SearchFilters | None, language: str,
+                   semantic: SentenceScorer | None = None) -> Reply | None:
     """"Vilka statsbidrag har nämnden återrapporterat?" -> one cited row per meeting whose documents answer it.
 
     `search` returns up to TIMELINE_HITS chunks; they are grouped by meeting, each group answered on its own.
@@ -131,7 +135,7 @@ def timeline_reply(plan: QuestionPlan, search: Retrieve, filters: SearchFilters 
     numbering = Numbering()
     parts: list[AnswerPart] = []
     for (kommun, committee, date), hits in list(groups.items())[:TIMELINE_MEETINGS]:
-        text, citations = extractive_answer(plan.question, hits, language, PART_SENTENCES)
+        text, citations = extractive_answer(plan.question, hits, language, PART_SENTENCES, semantic=semantic)
         verdict = judge(plan, [c.quote for c in citations], [hits[c.number - 1] for c in citations])
         if not citations or not verdict.answerable:
             continue

@@ -11,6 +11,7 @@ from assistant.citations import DECISION_SECTIONS, looks_like_instruction, make_
 from assistant.glossary import gloss_decision_verbs
 from assistant.intent import Intent, question_intent
 from assistant.prompts import EXTRACTIVE_INTRO, EXTRACTIVE_LEADS
+from assistant.semantic import SentenceScorer, scaled
 from assistant.sentences import relevance, sentence_spans, terms
 from assistant.types import Citation
 from corpus.metadata import find_diarienummer, iter_dnr
@@ -65,7 +66,7 @@ class _Candidate:
 
 def extractive_answer(
     question: str, hits: Sequence[Hit], language: str, max_sentences: int = 3, max_chunks: int = 4,
-    require: SentenceFilter | None = None, per_chunk: int = 2,
+    require: SentenceFilter | None = None, per_chunk: int = 2, semantic: SentenceScorer | None = None,
 ) -> tuple[str, tuple[Citation, ...]]:
     """Answer text of quoted sentences with [n] markers (n = position in `hits`) and their citations.
 
@@ -73,10 +74,13 @@ def extractive_answer(
     an amount for "Hur mycket ...?", a date for "När ...?", a name for "Vem ...?", the decision
     points for "Vad beslutade ...?". A dnr or § question gets a first line stating it.
     With `require`, only sentences matching it are quoted (e.g. one holding a number, for an amount question
-    whose best-scored sentences hold none).
+    whose best-scored sentences hold none). With `semantic`, each candidate also gains its encoder similarity to
+    the question, scaled within the question's candidates (assistant/semantic.py).
     """
     intent = question_intent(question)
     candidates = _candidates(question, hits[:max_chunks], intent, language)
+    if semantic is not None:
+        candidates = _with_semantic(question, candidates, semantic)
     if require is not None:
         candidates = [c for c in candidates if require.search(c.sentence)]
     chosen = _choose(candidates, hits, max_sentences, comparing=_compares(question), per_chunk=per_chunk)
@@ -148,6 +152,17 @@ def _candidates(question: str, hits: Sequence[Hit], intent: Intent, language: st
             if score > 0:
                 score += about
                 out.append(_Candidate(score, n, span.start, sentence))
+    out.sort(key=lambda c: (-c.score, c.number, c.start))
+    return out
+
+
+def _with_semantic(question: str, candidates: list[_Candidate], semantic: SentenceScorer) -> list[_Candidate]:
+    """Candidates re-scored with the scaled encoder similarity of each sentence to the question. Only sentences
+    the lexical score already admits are candidates: the encoder reorders them, it does not add any."""
+    if not candidates:
+        return candidates
+    bonus = scaled(semantic.similarities(question, [c.sentence for c in candidates]))
+    out = [_Candidate(c.score + semantic.weight * b, c.number, c.start, c.sentence) for c, b in zip(candidates, bonus)]
     out.sort(key=lambda c: (-c.score, c.number, c.start))
     return out
 

@@ -16,6 +16,7 @@ from assistant.archive import Archive
 from assistant.citations import DECISION_SECTIONS
 from assistant.decision_text import decision_span
 from assistant.extractive import CARRIED, extractive_answer
+from assistant.semantic import SentenceScorer
 from assistant.plan import QuestionPlan
 from assistant.prompts import STRUCTURED
 from assistant.reply import Numbering, Reply
@@ -46,7 +47,8 @@ def asks_history(plan: QuestionPlan) -> bool:
     return bool(_HISTORY.search(CARRIED.sub("", plan.question)))
 
 
-def history_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, language: str) -> Reply | None:
+def history_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, language: str,
+                  semantic: SentenceScorer | None = None) -> Reply | None:
     """Each meeting of the best hit's case (and of the same matter under another nämnd), oldest first, with its
     decision quoted; None without a case of two meetings or more (plain retrieval answers then)."""
     if not asks_history(plan) or not (hits or plan.diarienummer):
@@ -71,7 +73,7 @@ def history_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, lan
         else:
             text, citations = extractive_answer(plan.question, step_hits, language, STEP_SENTENCES,
                                                 max_chunks=len(step_hits), require=_NOT_HEADING,
-                                                per_chunk=STEP_SENTENCES)
+                                                per_chunk=STEP_SENTENCES, semantic=semantic)
             if not citations:
                 continue
             quotes = [line[2:] for line in text.splitlines() if line.startswith("- »")]

@@ -15,6 +15,7 @@ from assistant.plan import QuestionPlan
 from assistant.prompts import STRUCTURED
 from assistant.citations import make_citation, quote_line
 from assistant.reply import Reply
+from assistant.semantic import SentenceScorer
 from assistant.sentences import sentence_spans
 from assistant.structured import case_reply, meeting_reply
 from assistant.types import Citation
@@ -26,19 +27,20 @@ Retrieve = Callable[[str, SearchFilters | None], list[Hit]]
 
 
 def routed_reply(plan: QuestionPlan, archive: Archive, retrieve: Retrieve, filters: SearchFilters | None,
-                 meetings: Sequence[MeetingKey], language: str) -> Reply | None:
-    """The structured or per-part reply the plan's route gives, or None: answer by plain retrieval."""
+                 meetings: Sequence[MeetingKey], language: str, semantic: SentenceScorer | None = None) -> Reply | None:
+    """The structured or per-part reply the plan's route gives, or None: answer by plain retrieval. `semantic`
+    scores the quoted sentences as in extractive_answer."""
     try:
         if plan.route == "case":  # "Hur behandlades ärendet (KF/2024:344) …?": its meetings one by one
-            return history_reply(plan, [], archive, language) or case_reply(plan, archive, language)
+            return history_reply(plan, [], archive, language, semantic) or case_reply(plan, archive, language)
         if plan.route == "meeting":
             topic = retrieve(plan.question, filters) if not _narrowed(plan) else []
             return meeting_reply(plan, archive, meetings, language, topic)
         if plan.route == "compare":
-            return compare_reply(plan, retrieve, filters, language)
+            return compare_reply(plan, retrieve, filters, language, semantic)
         if plan.route == "timeline":
             return timeline_reply(plan, lambda q, f: _unique(archive.search(q, k=TIMELINE_HITS, filters=f)), filters,
-                                  language)
+                                  language, semantic)
     except ValueError as exc:  # a quote that is not verbatim: never cite it, answer by retrieval instead
         log.warning("Structured %s answer dropped: %s", plan.route, exc)
     return None

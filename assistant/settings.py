@@ -52,6 +52,12 @@ class ChatSettings(BaseModel):
     temperature: float = Field(0.1, description="Sampling temperature; low keeps answers close to sources.")
     max_question_chars: int = Field(1000, description="Longer questions are truncated with a notice.")
     extractive_sentences: int = Field(3, description="Sentences quoted by the extractive mode.")
+    # Six tune parts: all key facts 215 -> 217/293, answerable refused 18 -> 17 (0.1: 215; 0.5: 205); six held-out
+    # parts, run once for this choice: 164 -> 169/291, answerable refused 32 -> 29, unanswerable refused 46/61 =
+    # (docs/evaluation.md, Session 8). Cost: extractive p50 0.05 -> 0.11 s per answer (2-core EPYC, onnx-int8).
+    semantic_weight: float = Field(
+        0.2, ge=0.0, description="Weight of the encoder's similarity of each candidate sentence to the question, "
+        "scaled 0..1 within the question, beside the lexical score (assistant/semantic.py); 0 turns it off.")
     # Off by default: six tune parts all key facts +3, answerable refused -2, unanswerable refused = ; but six
     # held-out parts all key facts 163 -> 166, answerable refused 32 -> 29, unanswerable refused 45 -> 41 of 61
     # (docs/evaluation.md, Session 7): more answers, and more unanswerable questions answered.

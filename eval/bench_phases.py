@@ -305,7 +305,7 @@ def phase_answer(args: dict[str, Any]) -> dict[str, Any]:
     """Extractive p50/p95 over QUESTIONS; then the local LLM's first token, total and token counts."""
     settings = _settings(args)
     searcher = Searcher.from_settings(settings.index)
-    extractive = Assistant(searcher, None, settings.chat)
+    extractive = Assistant.over(searcher, None, settings.chat)
     extractive.answer(QUESTIONS[0], mode="extractive")
     samples = [_timed_stream(extractive, q, "extractive")[0] for _ in range(args.get("repeats", 3)) for q in QUESTIONS]
     out: dict[str, Any] = {"extractive": percentiles(samples), "peak_rss_extractive_mb": peak_rss_mb()}
@@ -316,7 +316,7 @@ def phase_answer(args: dict[str, Any]) -> dict[str, Any]:
     began = time.perf_counter()
     chat = CountingChat(make_chat_model(settings.chat))
     load_s = time.perf_counter() - began
-    assistant = Assistant(searcher, chat, settings.chat)
+    assistant = Assistant.over(searcher, chat, settings.chat)
     runs = []
     for question in QUESTIONS[:n_llm]:
         total, first, answered = _timed_stream(assistant, question, "llm")

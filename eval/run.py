@@ -216,7 +216,7 @@ def evaluate(dataset_path: Path, settings: Settings, options: RunOptions, out: P
     if len(searcher) == 0:
         raise EvalRunError(f"The index at {str(settings.index.path)!r} is empty; run `namnd ingest` "
                            "or pass --corpus PATH to index the documents first.")
-    assistant = Assistant(searcher, None, settings.chat) if dataset.kind == "questions" else None
+    assistant = Assistant.over(searcher, None, settings.chat) if dataset.kind == "questions" else None
     report = run_cases(dataset, options, assistant=assistant, searcher=searcher, lookup=searcher.get_chunk)
     report["index"] = {"path": str(settings.index.path), "chunks": len(searcher),
                        "embedding_backend": settings.index.embedding_backend, "ingest": ingest_summary}
