@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from assistant.extractive import SentenceFilter, extractive_answer
 from assistant.semantic import SentenceScorer
 from assistant.figures import AMOUNT, MONEY, MONEY_ASK, NUMBER_WORDS, YEAR, FigureFilter, figures_only, money_stated
-from assistant.glossary import swedish_view
+from assistant.glossary import document_view
 from assistant.kommuner import KOMMUNER, kommun_body
 from assistant.plan import QuestionPlan
 from assistant.sentences import terms
@@ -158,7 +158,7 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
             return Judgement(False, f"{dnr} not in the evidence")
     # Kommun and nämnd are scope (refusal.out_of_scope judges them), not topic; English words never occur
     # in the Swedish documents, so an English question is judged on its Swedish terms.
-    topic = plan.question if plan.language == "sv" else swedish_view(plan.question)
+    topic = document_view(plan.question, plan.language)
     for name in (*plan.kommuner, *plan.committees):
         topic = re.sub(rf"\b{re.escape(name)}\w*", " ", topic, flags=re.I)
     missing = missing_topic_share(topic, context)

@@ -14,7 +14,7 @@ from assistant.answerability import judged_quotes, scope_judgement
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
 from assistant.extractive import SentenceFilter, extractive_answer
-from assistant.glossary import swedish_view, with_genre_synonyms
+from assistant.glossary import document_view, with_genre_synonyms
 from assistant.intent import question_intent
 from assistant.question_language import question_language
 from assistant.llm import ChatModel, make_chat_model
@@ -204,8 +204,8 @@ class Assistant:
         similarity = best_similarity(hits)
         # English words never occur in the Swedish documents: judge coverage on their Swedish terms, of the
         # standalone query (a follow-up's carried subject included: "and how did the vote go?" alone has none).
-        coverage = term_coverage(query if language == "sv" else swedish_view(query), hits)
-        absent = missing_topic_share(query if language == "sv" else swedish_view(query), hits)
+        coverage = term_coverage(document_view(query, language), hits)
+        absent = missing_topic_share(document_view(query, language), hits)
         if (similarity is not None and similarity < self.settings.min_relevance) or (
             coverage < self.settings.min_term_coverage
         ) or absent >= self.settings.max_missing_topic_share:

@@ -155,6 +155,12 @@ def swedish_view(text: str) -> str:
     return " ".join(swedish_terms(text) + kept)
 
 
+def document_view(text: str, language: str) -> str:
+    """`text` as far as it can occur in the Swedish documents: a Swedish question as it is, an English one as its
+    Swedish view (its English words would dilute any share of its words found in a chunk)."""
+    return text if language == "sv" else swedish_view(text)
+
+
 _QUESTION_WORDS = frozenset("what which who whom when where why how did does do is are was were the a an in".split())
 
 
