@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant import prompts
 from assistant.archive import Archive
-from assistant.citations import DECISION_SECTIONS
+from assistant.citations import DECISION_SECTIONS, with_meeting_labels
 from assistant.answerability import judged_quotes, scope_judgement
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
@@ -240,6 +240,7 @@ class Assistant:
                                             max_chunks=self.settings.context_chunks, require=require,
                                             semantic=self.semantic)
         notice = " ".join(n for n in (base.notice, notice) if n) or None
+        text = with_meeting_labels(text, citations)  # quotes from several sammanträden say which is which
         if not citations:
             return replace(base, text=prompts.NO_EVIDENCE[base.language], mode="extractive",
                            sources=tuple(hits[:CLOSEST_SOURCES]), notice=notice)

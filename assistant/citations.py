@@ -44,6 +44,29 @@ def quote_line(sentence: str, number: int) -> str:
     return f"- »{' '.join(sentence.split())}« [{number}]"
 
 
+def with_meeting_labels(text: str, citations: Sequence[Citation]) -> str:
+    """Each quoted line followed by its source's meeting, "(Nämnden för Teknik, 2025-01-22, § 12)", when the
+    quotes come from more than one meeting: which sammanträde said what is part of the answer then (a line from
+    the same meeting as the line above is not labelled again). Unchanged when every quote is from one meeting
+    (the citation under the answer names it)."""
+    by_number = {c.number: c for c in citations}
+    meetings = {(c.committee, c.meeting_date) for c in citations}
+    if len(meetings) < 2:
+        return text
+
+    previous = [""]
+
+    def label(match: re.Match) -> str:
+        cited = by_number.get(int(match.group("number")))
+        where = ", ".join(p for p in (cited.committee, cited.meeting_date, cited.paragraph) if p) if cited else ""
+        if not where or where == previous[0]:
+            return match.group(0)  # the line above named it
+        previous[0] = where
+        return f"{match.group(0)} ({where})"
+
+    return _QUOTE_LINE.sub(label, text)
+
+
 def quoted_lines(text: str) -> list[tuple[int, str]]:
     """(number, sentence) of every quoted line of an answer text, in order."""
     return [(int(m.group("number")), m.group("quote")) for m in _QUOTE_LINE.finditer(text)]

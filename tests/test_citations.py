@@ -61,3 +61,34 @@ def test_a_citation_quote_must_be_verbatim(chat_chunks):
     assert make_citation(1, hit, "ett överskott på 78,5 miljoner kronor").quote in chat_chunks[0].text
     with pytest.raises(ValueError, match="not verbatim"):
         make_citation(1, hit, "ett överskott på 99 miljoner kronor")
+
+
+def _cited(number: int, committee: str, date: str, paragraph: str | None) -> "Citation":
+    from assistant.types import Citation
+
+    return Citation(number, f"c{number}", ("VO/2024:105",), "Beslut", paragraph, "Lokalbehov 2026-2030", committee,
+                    "Kungsbacka", date, "f.md", "citat")
+
+
+def test_quotes_from_several_meetings_each_name_their_meeting_once():
+    from assistant.citations import quoted_lines, with_meeting_labels
+
+    text = ("Utdrag ur handlingarna som bäst matchar frågan:\n- »Nämnden antar Lokalbehov 2026–2030.« [1]\n"
+            "- »Lokalbehovet beskrivs i bilagan.« [1]\n- »Nämnden godkänner Lokalbehov 2026-2030.« [2] (godkänner = approves)")
+    cited = (_cited(1, "Nämnden för Vård & Omsorg", "2024-09-19", "§ 114"),
+             _cited(2, "Nämnden för Individ & Familjeomsorg", "2024-10-17", None))
+    labelled = with_meeting_labels(text, cited)
+    lines = labelled.splitlines()
+    assert lines[1].endswith("[1] (Nämnden för Vård & Omsorg, 2024-09-19, § 114)")
+    assert lines[2].endswith("[1]")  # same meeting as the line above
+    assert lines[3].endswith("[2] (Nämnden för Individ & Familjeomsorg, 2024-10-17) (godkänner = approves)")
+    assert quoted_lines(labelled) == quoted_lines(text)  # the quotes and their numbers are untouched
+
+
+def test_quotes_from_one_meeting_get_no_labels():
+    from assistant.citations import with_meeting_labels
+
+    text = "- »Nämnden antar Lokalbehov 2026–2030.« [1]\n- »Bilagan.« [2]"
+    cited = (_cited(1, "Nämnden för Vård & Omsorg", "2024-09-19", "§ 114"),
+             _cited(2, "Nämnden för Vård & Omsorg", "2024-09-19", "§ 115"))
+    assert with_meeting_labels(text, cited) == text
