@@ -207,7 +207,9 @@ def test_extractive_follow_up_uses_the_standalone_query(chat_chunks, chat_settin
 
 @pytest.mark.slow
 def test_extractive_answer_over_the_bundled_corpus(e5_index, e5_searcher):
-    answer = Assistant(e5_searcher, None, e5_index.chat).answer(QUESTION, mode="extractive")
+    assistant = Assistant.over(e5_searcher, None, e5_index.chat)  # as the app builds it: e5 also scores sentences
+    assert assistant.semantic is not None
+    answer = assistant.answer(QUESTION, mode="extractive")
     assert answer.answered and "78,5 miljoner kronor" in answer.text
     assert any(d.endswith(":554") for c in answer.citations for d in c.diarienummer)
     sources = {h.chunk.chunk_id: h.chunk.text for h in answer.sources}
@@ -221,7 +223,7 @@ def test_extractive_answer_over_the_bundled_corpus(e5_index, e5_searcher):
     "Vad står det i § 1015 i Tyresös protokoll från februari 2019?",
 ])
 def test_unanswerable_questions_are_refused_over_the_bundled_corpus(e5_index, e5_searcher, question):
-    answer = Assistant(e5_searcher, FakeChatModel(), e5_index.chat).answer(question)
+    answer = Assistant.over(e5_searcher, FakeChatModel(), e5_index.chat).answer(question)
     assert not answer.answered and answer.sources
 
 
