@@ -11,6 +11,7 @@ from assistant.semantic import SentenceScorer
 from assistant.figures import AMOUNT, MONEY, MONEY_ASK, NUMBER_WORDS, YEAR, FigureFilter, figures_only, money_stated
 from assistant.glossary import document_view
 from assistant.kommuner import KOMMUNER, kommun_body
+from assistant.meeting_scope import meeting_months
 from assistant.plan import QuestionPlan
 from assistant.sentences import terms
 from assistant.types import Citation
@@ -201,6 +202,9 @@ def scope_judgement(plan: QuestionPlan, hits: Sequence[Hit]) -> Judgement:
         return Judgement(False, f"no handling by {actor} in the evidence")
     if plan.dates and not any(h.chunk.meeting.date in plan.dates for h in hits):
         return Judgement(False, f"no meeting on {plan.dates[0]}")
+    months = meeting_months(plan)  # "Hur röstade BUN i februari 2024 …": not the October 2023 votering
+    if months and not plan.dates and not any((h.chunk.meeting.date or "")[:7] in months for h in hits):
+        return Judgement(False, f"no meeting in {months[0]}")
     years = _undated_years(plan, hits)
     titles = " ".join(h.chunk.item_title or "" for h in hits)
     if years and not _year_in_scope(years, titles, hits):

@@ -50,7 +50,7 @@ def unheld_meeting(plan: QuestionPlan, meetings: Sequence[MeetingKey]) -> Unheld
     2019-08 and 2019-10 -> UnheldMeeting("2019-09", (…2019-10-15, …2019-08-20)). None when the question dates
     nothing, dates something else, or names a nämnd or kommun the archive has no meeting of (scope says that).
     """
-    months = plan.months if _IN_MONTH.search(plan.question) else ()
+    months = meeting_months(plan)
     asked = plan.dates or months
     if not asked or not _MEETING_EVENT.search(plan.question) or _OTHER_DATE.search(plan.question):
         return None
@@ -66,6 +66,14 @@ def unheld_meeting(plan: QuestionPlan, meetings: Sequence[MeetingKey]) -> Unheld
     target = asked[0] if len(asked[0]) == 10 else f"{asked[0]}-15"
     nearest = sorted(candidates, key=lambda m: abs(_days(m.date) - _days(target)))[:NEAREST]
     return UnheldMeeting(asked[0], tuple(sorted(nearest, key=lambda m: m.date)))
+
+
+def meeting_months(plan: QuestionPlan) -> tuple[str, ...]:
+    """The months ("2024-02") the question puts a meeting event in ("i februari 2024"), not a period's or a
+    report's month ("delårsrapporten för januari–augusti 2023")."""
+    question = plan.question
+    return plan.months if _IN_MONTH.search(question) and _MEETING_EVENT.search(question) and not _OTHER_DATE.search(
+        question) else ()
 
 
 def unheld_text(unheld: UnheldMeeting, language: str) -> str:

@@ -237,6 +237,24 @@ def test_a_handling_is_judged_on_the_nämnd_that_voted_and_the_year_asked():
     assert scope_judgement(asked_2023, _hits(plan_2023)).answerable
 
 
+def test_a_handling_from_another_month_than_the_meeting_asked_is_refused():
+    from assistant.answerability import scope_judgement
+
+    # The October 2023 votering on pausing the intake, found by topic for a question about February 2024.
+    october = make_chunk("Ja 7, Nej 2, Avstår 2.", "v-oct", kommun="Lomma", committee="Barn- och utbildningsnämnden",
+                         date="2023-10-10", title="Beslut om att pausa intaget av förskoleklasser höstterminen 2024")
+    february = make_chunk("Ja 2, Nej 9.", "v-feb", kommun="Lomma", committee="Barn- och utbildningsnämnden",
+                          date="2024-02-06", title="Nämndinitiativ om pausning av intag till F-klasser HT 2024")
+    asked = make_plan("Hur röstade BUN i februari 2024 om att häva pausen i förskoleklassintaget?")
+    assert scope_judgement(asked, _hits(october)).reason == "no meeting in 2024-02"
+    assert scope_judgement(asked, _hits(february)).answerable
+    # A report's period is not the meeting's month.
+    report = make_chunk("Ja 30, Nej 15.", "v-dr", kommun="Lomma", committee="Kommunfullmäktige", date="2023-10-26",
+                        title="Delårsrapport januari–augusti 2023")
+    period = make_plan("Hur röstade fullmäktige om delårsrapporten för januari–augusti 2023?")
+    assert scope_judgement(period, _hits(report)).answerable
+
+
 def test_a_money_question_needs_a_sum_not_any_figure():
     plan = make_plan("Vad kostade projektledaren för Privatuthyrning till nyanlända?")
     years = make_chunk("Projektförslaget går ut på att en projektledare anställs på 1,5 år.", "p1")
