@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.extractive import SentenceFilter, extractive_answer
-from assistant.semantic import SentenceScorer
 from assistant.figures import AMOUNT, MONEY, MONEY_ASK, NUMBER_WORDS, YEAR, FigureFilter, figures_only, money_stated
 from assistant.glossary import document_view
 from assistant.kommuner import KOMMUNER, kommun_body
 from assistant.meeting_scope import meeting_months
 from assistant.plan import QuestionPlan
+from assistant.semantic import SentenceScorer
 from assistant.sentences import terms
 from assistant.types import Citation
 from corpus.metadata import find_diarienummer

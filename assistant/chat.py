@@ -204,8 +204,9 @@ class Assistant:
         similarity = best_similarity(hits)
         # English words never occur in the Swedish documents: judge coverage on their Swedish terms, of the
         # standalone query (a follow-up's carried subject included: "and how did the vote go?" alone has none).
-        coverage = term_coverage(document_view(query, language), hits)
-        absent = missing_topic_share(document_view(query, language), hits)
+        words = document_view(query, language)
+        coverage = term_coverage(words, hits)
+        absent = missing_topic_share(words, hits)
         if (similarity is not None and similarity < self.settings.min_relevance) or (
             coverage < self.settings.min_term_coverage
         ) or absent >= self.settings.max_missing_topic_share:
@@ -240,10 +241,10 @@ class Assistant:
                                             max_chunks=self.settings.context_chunks, require=require,
                                             semantic=self.semantic)
         notice = " ".join(n for n in (base.notice, notice) if n) or None
-        text = with_meeting_labels(text, citations)  # quotes from several sammanträden say which is which
         if not citations:
             return replace(base, text=prompts.NO_EVIDENCE[base.language], mode="extractive",
                            sources=tuple(hits[:CLOSEST_SOURCES]), notice=notice)
+        text = with_meeting_labels(text, citations)  # quotes from several sammanträden say which is which
         sources = tuple(hits)
         if plan is not None and plan.wants("decision"):
             # "Vad beslutade …?": say whether this is the protocol's decision or a proposal.

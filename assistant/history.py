@@ -16,10 +16,10 @@ from assistant.archive import Archive
 from assistant.citations import DECISION_SECTIONS
 from assistant.decision_text import decision_span
 from assistant.extractive import CARRIED, extractive_answer
-from assistant.semantic import SentenceScorer
 from assistant.plan import QuestionPlan
 from assistant.prompts import STRUCTURED
 from assistant.reply import Numbering, Reply
+from assistant.semantic import SentenceScorer
 from assistant.structured import compound_case
 from corpus.types import Chunk
 from index.cases import title_similarity

@@ -45,18 +45,19 @@ class EmbeddingScorer:
         if not sentences:
             return []
         with self._lock:
-            query = self._vector(True, question)
-            vectors = {s: self._vector(False, s) for s in sentences if (False, s) in self._cache}
+            query = self._query(question)
+            vectors = {s: self._cached((False, s)) for s in sentences if (False, s) in self._cache}
             missing = [s for s in dict.fromkeys(sentences) if s not in vectors]
             for sentence, vector in zip(missing, self._embedder.embed_documents(missing) if missing else ()):
                 vectors[sentence] = self._put((False, sentence), vector)
         return [float(np.dot(query, vectors[s])) for s in sentences]
 
-    def _vector(self, is_query: bool, text: str) -> np.ndarray:
-        key = (is_query, text)
-        if key not in self._cache:
-            self._put(key, self._embedder.embed_query(text) if is_query else self._embedder.embed_documents([text])[0])
-        self._cache.move_to_end(key)
+    def _query(self, question: str) -> np.ndarray:
+        key = (True, question)
+        return self._cached(key) if key in self._cache else self._put(key, self._embedder.embed_query(question))
+
+    def _cached(self, key: tuple[bool, str]) -> np.ndarray:
+        self._cache.move_to_end(key)  # recently used: evicted last
         return self._cache[key]
 
     def _put(self, key: tuple[bool, str], vector: Sequence[float]) -> np.ndarray:
