@@ -157,7 +157,7 @@ def _rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("stem", ["dev", "retrieval", "shared", "shared_retrieval", "dev2", "shared2", "dev3", "shared3"])
+@pytest.mark.parametrize("stem", ["dev", "retrieval", "shared", "shared_retrieval", "dev2", "shared2", "dev3", "shared3", "dev4", "shared4"])
 def test_committed_parts_equal_a_fresh_split_of_the_union(stem: str) -> None:
     from eval.dataset import split_rows
 
