@@ -41,6 +41,24 @@ def test_stems_and_stopwords() -> None:
     assert tokens == ["placering", "placering"]
 
 
+@pytest.mark.parametrize("forms", [("timtaxan", "timtaxa", "timtaxor"), ("skolan", "skola", "skolorna"),
+                                   ("protokollet", "protokoll"), ("boendet", "boende")])
+def test_every_inflection_of_a_noun_is_one_token(forms: tuple[str, ...]) -> None:
+    """Snowball leaves definite "-an" / "-et" on ("timtaxan" != "timtaxa"); the tokenizer cuts them."""
+    assert len({SwedishTokenizer().stem(f) for f in forms}) == 1
+
+
+def test_short_words_keep_an_ending_that_is_part_of_the_word() -> None:
+    assert [SwedishTokenizer().stem(w) for w in ("plan", "sedan")] == ["plan", "sedan"]
+
+
+def test_definite_query_finds_the_indefinite_table_row() -> None:
+    """"Hur mycket höjdes timtaxan …?" must reach the row "Timtaxa hemtjänst 266 kr/timme"."""
+    index = KeywordIndex.build(["row", "other"], ["Timtaxa hemtjänst 266 kr/timme",
+                                                  "Hemtjänsten i Kungsbacka har infört en ny modell"])
+    assert index.search("timtaxan för hemtjänsten", 2)[0][0] == "row"
+
+
 def test_compounds_split_against_the_corpus_lexicon() -> None:
     tokenizer = SwedishTokenizer(build_lexicon(TEXTS + ["intern kontroll plan plan intern kontroll placering"]))
     tokens = tokenizer.tokenize("familjehemsplaceringar internkontrollplan")
