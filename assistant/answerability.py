@@ -13,7 +13,7 @@ from assistant.kommuner import KOMMUNER, kommun_body
 from assistant.meeting_scope import meeting_months
 from assistant.plan import QuestionPlan
 from assistant.semantic import SentenceScorer
-from assistant.sentences import terms
+from assistant.sentences import stem_term, terms
 from assistant.types import Citation
 from corpus.metadata import find_diarienummer
 from index.types import Hit
@@ -60,7 +60,7 @@ _GENERIC = frozenset(
 )
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 # Capitalised words that are no names: months, weekdays, committee words at the start of a name.
-_NAME_EXEMPT = frozenset(w[:6] for w in """januari februari mars april maj juni juli augusti september oktober november
+_NAME_EXEMPT = frozenset(stem_term(w) for w in """januari februari mars april maj juni juli augusti september oktober november
     december måndag tisdag onsdag torsdag fredag nämnden kommunfullmäktige kommunstyrelsen socialnämnden""".split())
 _KOMMUNER = frozenset(k.lower() for k in KOMMUNER)
 # Riksdag parties as the protocols abbreviate them after a name: "Hravn Forsne (M)".
@@ -260,7 +260,7 @@ def missing_topic_share(question: str, evidence: str) -> float:
     if len(words) < 2:
         return 0.0
     found = terms(evidence)
-    share = sum(w[:6] not in found for w in words) / len(words)
+    share = sum(stem_term(w) not in found for w in words) / len(words)
     return share if len(words) >= 3 or share == 1.0 else 0.0  # two topic words: refuse only when both are absent
 
 
@@ -349,7 +349,7 @@ def _missing_name(plan: QuestionPlan, hits: Sequence[Hit]) -> str | None:
         if party and (re.search(rf"\({party[1]}\)|\b{party[1]}\b", written) or party[0] in written.lower()):
             continue  # "Miljöpartiets initiativärende" is "Initiativärende (MP)", "Moderaterna" "Moderata samlingspartiet"
         forms = {word.lower(), word.lower().removesuffix("s")}  # "Tyresös" is Tyresö's
-        if forms & (set(named.split()) | _KOMMUNER) or word.lower()[:6] in _NAME_EXEMPT or plan.language != "sv":
+        if forms & (set(named.split()) | _KOMMUNER) or stem_term(word.lower()) in _NAME_EXEMPT or plan.language != "sv":
             continue
         if kommun_body(word):
             continue  # "Tyresönämndens": the kommun's nämnd, which the documents call by its own name

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.kommuner import KOMMUNER
-from assistant.sentences import terms
+from assistant.sentences import stem_term, terms
 from corpus.metadata import find_diarienummer
 from corpus.paragraphs import DECISION_SECTIONS, find_paragraphs, same_paragraph
 from corpus.types import Meeting
@@ -115,7 +115,7 @@ def missing_topic_share(query: str, hits: Sequence[Hit]) -> float:
     if len(words) < 3 or not hits:
         return 0.0
     found = set().union(*(terms(f"{h.chunk.text} {h.chunk.item_title or ''}") for h in hits))
-    return sum(w[:6] not in found for w in words) / len(words)
+    return sum(stem_term(w) not in found for w in words) / len(words)
 
 
 def addresses_question(query: str, answer: str) -> bool:
@@ -124,7 +124,7 @@ def addresses_question(query: str, answer: str) -> bool:
     Catches a fluent but off-topic reply: "Hur många elever gick i Tumba gymnasium 2022?" answered
     with the 2022 surplus shares no word with the question but the year. Years and numbers do not count.
     """
-    generic = {w[:6] for w in _GENERIC}
+    generic = {stem_term(w) for w in _GENERIC}
     wanted = {t for t in terms(query) if not t.isdigit() and t not in generic}
     return not wanted or bool(wanted & terms(answer))
 

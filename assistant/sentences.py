@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+from index.keyword import swedish_stem
 
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit or quote;
 # lines are boundaries (tables, headings and list items are one "sentence" each), except where a
@@ -34,6 +39,7 @@ _STOPWORDS = frozenset(
 # Words of the genre written two ways: a "möte" is a "sammanträde" ("mötesdatum" = "sammanträdesdatum").
 _SYNONYM_STEMS = {"möte": "samman"}
 _SYNONYM_PREFIXES = tuple(_SYNONYM_STEMS)
+_STEMMER = Stemmer.Stemmer("swedish")
 _QUANTITY = re.compile(r"\b(hur (stor|stort|stora|mycket|många)|belopp|summa|antal|how (much|many|large))\b", re.I)
 
 
@@ -114,14 +120,20 @@ def terms(text: str) -> set[str]:
         if word.isdigit():
             out.add(word)
         elif len(word) >= 3:
-            out.add(_SYNONYM_STEMS.get(word[:4], word[:6]) if word.startswith(_SYNONYM_PREFIXES) else word[:6])
+            out.add(_SYNONYM_STEMS.get(word[:4], word[:6]) if word.startswith(_SYNONYM_PREFIXES) else stem_term(word))
     return out
 
 
-_MONTH_WORDS = frozenset(m[:6] for m in """januari februari mars april maj juni juli augusti september oktober november
+@lru_cache(maxsize=200_000)
+def stem_term(word: str) -> str:
+    """The word's Snowball stem cut to 6 letters: "starta" and "start" are one term, as are "taxan" and "taxor"."""
+    return swedish_stem(_STEMMER, word)[:6]
+
+
+_MONTH_WORDS = frozenset(stem_term(m) for m in """januari februari mars april maj juni juli augusti september oktober november
     december january february march may june july august october""".split())
 # Procedure and body words: what is asked about an ärende and who handled it, never which ärende it is.
-_PROCEDURE_WORDS = frozenset(w[:6] for w in """röstade röstades röster rösterna röstning votering voteringen omröstning
+_PROCEDURE_WORDS = frozenset(stem_term(w) for w in """röstade röstades röster rösterna röstning votering voteringen omröstning
     omröstningen reserverade reservation reservationer yrkade yrkande yrkanden jäv jävig jäviga deltog beslutade beslöt
     sammanträde sammanträdet mötet protokollet voted vote votes voting moved dissent nämnd nämnden nämndens
     kommunen fullmäktige styrelsen committee council förändrades förändring mellan jämfört jämförelse respektive
