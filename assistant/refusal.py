@@ -172,10 +172,12 @@ def _kommun_committee(name: str, scope: CorpusScope) -> bool:
 
 def _decided_about(committee: str, hits: Sequence[Hit]) -> bool:
     """Whether a decision among the best hits is about `committee` though another nämnd took it
-    ("tilläggsanslag till valnämnden" in fullmäktige's beslut): the nämnd is the subject, not the archive's scope.
+    ("tilläggsanslag till valnämnden" in fullmäktige's beslut), or whose ärende title names it ("Enkel fråga till
+    samhällsbyggnadsnämndens ordförande …" in fullmäktige): the nämnd is the subject, not the archive's scope.
     """
     stem = _stem(committee)
-    return any(h.chunk.section in DECISION_SECTIONS and stem in h.chunk.text.lower() for h in hits[:DECIDED_ABOUT_HITS])
+    return any((h.chunk.section in DECISION_SECTIONS and stem in h.chunk.text.lower())
+               or stem in (h.chunk.item_title or "").lower() for h in hits[:DECIDED_ABOUT_HITS])
 
 
 def _uncovered_year(question: str, scope: CorpusScope, hits: Sequence[Hit]) -> str | None:

@@ -94,3 +94,16 @@ def test_a_nämnd_a_held_decision_is_about_is_not_out_of_scope(scope):
     assert out_of_scope(question, scope, decided) is None
     background = [Hit(make_chunk(text, "c1", section="Ärendet"), 1.0, "fused", 1, 0.9)]
     assert out_of_scope(question, scope, background) == "valnämnden"
+
+
+def test_a_nämnd_an_ärende_title_names_is_not_out_of_scope(scope):
+    from conftest import make_chunk
+
+    # Lomma KF: a question to another nämnd's chair is fullmäktige's ärende; the archive holds no meeting of that nämnd.
+    title = "Enkel fråga från Ingrid Ascard (MP) till samhällsbyggnadsnämndens ordförande om medborgarhuset i Bjärred"
+    question = "Vilket diarienummer har den enkla frågan till samhällsbyggnadsnämndens ordförande om medborgarhuset?"
+    titled = [Hit(make_chunk("Frågan besvaras av ordföranden.", "c1", section="Ärendet", title=title), 1.0, "fused", 1, 0.9)]
+    assert out_of_scope(question, scope, titled) is None
+    untitled = [Hit(make_chunk("Frågan besvaras av ordföranden.", "c1", section="Ärendet", title="Enkel fråga"),
+                    1.0, "fused", 1, 0.9)]
+    assert out_of_scope(question, scope, untitled) == "samhällsbyggnadsnämndens"
