@@ -202,9 +202,12 @@ def _committees(question: str) -> tuple[str, ...]:
 
 
 def committee_stem(name: str) -> str:
-    """'Socialnämndens' -> 'socialnämnd'; 'Kommunstyrelsen' -> 'kommunstyrelse'; matched by suffix."""
+    """'Socialnämndens' -> 'socialnämnd'; 'Kommunstyrelsen' -> 'kommunstyrelse'; 'nämnden för Tekniks' ->
+    'nämnden för teknik'; matched by suffix."""
     name = " ".join(name.strip().lower().split())
     name = re.sub(r"(nämnd)(en|ens|s|erna)?$", r"\1", name)
+    # The genitive of "nämnden för X" is on its last word: "nämnden för Tekniks protokoll" is Nämnden för Teknik's.
+    name = re.sub(r"^(nämnden för .+[^s])s$", r"\1", name)
     return re.sub(r"(styrelse)(n|ns)?$", r"\1", name)
 
 

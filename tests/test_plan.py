@@ -60,6 +60,13 @@ def test_committee_names_written_out():
     assert committee_stem("Socialnämndens") == "socialnämnd"
 
 
+def test_the_genitive_of_a_nämnden_för_name_is_on_its_last_word():
+    """"nämnden för Tekniks protokoll" is the protocol of Nämnden för Teknik, not of a "Tekniks" nämnd."""
+    plan = make_plan("När justerades nämnden för Tekniks protokoll från 22 januari 2025?")
+    assert plan.committees == ("nämnden för teknik",) == (committee_stem("Nämnden för Teknik"),)
+    assert committee_stem("nämnden för Individ & Familjeomsorgs") == committee_stem("Nämnden för Individ & Familjeomsorg")
+
+
 def test_days_without_a_year_take_the_next_year_written():
     plan = make_plan("Vilka paragrafer omfattade KF-protokollen från 20 april och 11 maj 2023?")
     assert plan.dates == ("2023-04-20", "2023-05-11") and plan.route == "meeting"
