@@ -112,7 +112,10 @@ def meeting_facts(plan: QuestionPlan, meeting: MeetingKey, hits: Sequence[Hit]) 
     for role in roles:
         field = {"ordförande": "chair", "sekreterare": "secretary", "justerare": "adjusters"}.get(role)
         # The label next to the name as written first; the parser's field where the layout hides the label.
-        facts += _role(hits, role) or (_parsed(hits, field, role.capitalize()) if field else [])
+        # Only outside an ärende: "Ordförande  Richard Jerneborg (M)" in a beslut is whom fullmäktige elected to chair
+        # a bolag, not who chaired the meeting.
+        cover = [h for h in hits if h.chunk.item_title is None]
+        facts += _role(cover, role) or (_parsed(hits, field, role.capitalize()) if field else [])
     if plan.wants("agenda"):
         facts += _agenda(hits)
     if plan.wants("paragraphs"):
@@ -230,9 +233,12 @@ def _role(hits: Sequence[Hit], role: str) -> list[Fact]:
         # the name on a line below its label, blank lines between (pdftotext of a signature block)
         re.compile(rf"^[ \t*]*(?:{label})[ \t]*:?[ \t]*\n(?:[ \t]*\n){{0,3}}[ \t]*({_NAME})[ \t]*$", re.M | re.I),
     )
-    for hit in _ordered(hits):
-        for pattern in patterns:
-            match = pattern.search(hit.chunk.text)
+    # The surest layout first, in any chunk. A label opens in upper case: "ordförande      Tina Hald (SD)" is the end
+    # of "2:e vice" wrapped from the line above (its other column's name beside it), not the meeting's chair.
+    for pattern in patterns:
+        for hit in _ordered(hits):
+            match = next((m for m in pattern.finditer(hit.chunk.text) if pattern is patterns[1]
+                          or m.group(0).lstrip(" \t*")[:1].isupper()), None)
             if match:
                 quote = hit.chunk.text[match.start():match.end()].strip(" \t*")
                 return [Fact(role.capitalize(), _name_case(match.group(1).strip()), quote, hit)]

@@ -243,6 +243,33 @@ def test_who_led_the_meeting_is_the_chair_with_each_ones_paragraphs():
     assert answer.route == "meeting" and "Anna Berg §§ 1012-1015, Carl Dahl § 1016-1020 (" in answer.text, answer.text
 
 
+def test_a_chair_elected_in_a_beslut_is_not_the_meetings_chair():
+    """Fullmäktige elects "Ordförande  Richard Jerneborg (M)" of a bolag; the cover block names the meeting's chair."""
+    from dataclasses import replace
+
+    chunks = _with_cover("Datum 2019-02-26\nOrdförande Anna Berg §§ 1-2, 4-18\n", "protokoll")
+    cover = chunks[-1]
+    chunks[-1] = replace(cover, meeting=replace(cover.meeting, chair="Anna Berg"))
+    chunks.append(make_chunk("Beslut:\n- väljs följande personer:\n\n    Ordförande                  Richard Jerneborg (M)\n",
+                             "p-2019-val", dnr=("ASN/2019:5",), date="2019-02-26", kommun="Tyresö",
+                             committee="Arbetsmarknads- och socialnämnden", section="Beslut", doc_type="protokoll",
+                             title="Val av styrelse i bolaget", source_file="004_protokoll.txt"))
+    answer = _ask("Vem var ordförande på arbetsmarknads- och socialnämndens sammanträde 2019-02-26?", chunks)
+    assert answer.route == "meeting" and "Anna Berg" in answer.text and "Jerneborg" not in answer.text, answer.text
+
+
+def test_a_wrapped_vice_ordförande_is_no_label():
+    """Two columns: "…(S), 2:e vice  My Clingston (KD)" wraps "ordförande" under the other column's name."""
+    cover = ("Datum 2019-02-26\nBeslutande    Ledamöter                     Tjänstgörande ersättare\n"
+             "Tommy Rydfeldt (L), ordförande Madelene Höök (L) tjänstgör för\n"
+             "Maj-Britt Rane-Andersson (S), 2:e vice My Clingston (KD)tjänstgör för\n"
+             "ordförande                    Tina Hald (SD)\nLars Blom (M)\n\nUnderskrifter\n"
+             "Ordförande    Tommy Rydfeldt (L)\n")
+    answer = _ask("Vem var ordförande på arbetsmarknads- och socialnämndens sammanträde 2019-02-26?",
+                  _with_cover(cover, "protokoll"))
+    assert "Tommy Rydfeldt" in answer.text and "Tina Hald" not in answer.text, answer.text
+
+
 def test_a_decision_answer_to_when_was_it_decided_gives_the_meetings_date():
     from dataclasses import replace
 
