@@ -47,6 +47,7 @@ CARRIED = re.compile(r"\s*\(([^()]*)\)\s*$")
 # 0.3 / 0.6 / 1.0 -> shared_tune all key facts 0.783 / 0.783 / 0.797, dev_tune 0.783 / 0.800 / 0.800.
 TITLE_WEIGHT = 1.0
 OWN_WEIGHT = 1.0  # a follow-up's own words count extra beside the subject carried over from the last turn
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
 _COMPARES = re.compile(r"\bjämför|\brespektive\b|\bmellan\b|\bcompar|\bversus\b|\beller\b", re.I)
 
 
@@ -250,7 +251,8 @@ def _lead(intent: Intent, chosen: Sequence[_Candidate], hits: Sequence[Hit], lan
 def _as_written(canonical: Sequence[str], text: str) -> str:
     """Each diarienummer as the kommun's registry writes it, the canonical form beside it where they differ:
     "TE-2025-00076 (TE/2025:76)", "SN/2020:33" (revisorer search the kommun's own diarium by its own form)."""
-    written = {d.canonical: " ".join(d.written.split()) for d in reversed(iter_dnr(text))}
+    # A Markdown table cell writes "IF-2023-<br>00055": the registry's form is "IF-2023-00055".
+    written = {d.canonical: " ".join(_LINE_BREAK.sub("", d.written).split()) for d in reversed(iter_dnr(text))}
     out = []
     for dnr in dict.fromkeys(canonical):
         form = written.get(dnr)

@@ -74,6 +74,15 @@ def test_a_dnr_from_the_ärende_heading_is_stated_as_the_registry_writes_it():
     assert "Diarienummer: TE-2025-00076 (TE/2025:76) [1]" in text
 
 
+def test_a_dnr_split_by_a_table_cells_line_break_is_stated_without_it():
+    from dataclasses import replace
+
+    chunk = replace(make_chunk("Nämnden informeras om budget 2025.", "c-cell", dnr=("IF/2023:55",),
+                               title="Budget 2025", kommun="Kungsbacka"), diarienummer_as_written=("IF-2023-<br>00055",))
+    text, _ = extractive_answer("Vilket diarienummer har budget 2025?", _hits([chunk]), "sv")
+    assert "Diarienummer: IF-2023-00055 (IF/2023:55) [1]" in text and "<br>" not in text
+
+
 def test_paragraph_question_states_the_paragraph(chat_chunks):
     text, _ = extractive_answer("Vilken paragraf har beslutet om verksamhetsberättelsen 2018?",
                                 _hits(chat_chunks[3:]), "sv")
