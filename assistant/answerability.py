@@ -169,11 +169,21 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
 
 
 def judged_quotes(plan: QuestionPlan, question: str, hits: Sequence[Hit], language: str, sentences: int,
-                  max_chunks: int, semantic: SentenceScorer | None = None
+                  max_chunks: int, semantic: SentenceScorer | None = None, first: SentenceFilter | None = None
                   ) -> tuple[str, tuple[Citation, ...], Judgement, SentenceFilter | None]:
     """The extractive quotes for `question` and their judgement, with the sentence filter they were picked by: a
     first pass whose verdict lacks the asked kind of fact (a number, a date, a sum) is quoted again from only the
-    sentences that hold it (used by chat._unanswerable for a whole answer and by compare for each part)."""
+    sentences that hold it (used by chat._unanswerable for a whole answer and by compare for each part).
+
+    With `first`, the sentences it admits are tried before any other (a comparison of amounts quotes each year's
+    figure, not the decision that set it); when they give no answerable quote, the passes above follow.
+    """
+    if first is not None:
+        text, citations = extractive_answer(question, hits, language, sentences, max_chunks=max_chunks,
+                                            require=first, semantic=semantic)
+        verdict = judge(plan, [c.quote for c in citations], [hits[c.number - 1] for c in citations])
+        if citations and verdict.answerable:
+            return text, citations, verdict, first
     require: SentenceFilter | None = None
     for _ in range(2):
         text, citations = extractive_answer(question, hits, language, sentences, max_chunks=max_chunks,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.answerability import judge, judged_quotes
+from assistant.answerability import REQUIRED, judge, judged_quotes
 from assistant.extractive import extractive_answer
 from assistant.meetings import meeting_words
 from assistant.plan import QuestionPlan, committee_stem, compare_parts, make_plan
@@ -20,6 +20,11 @@ from index.types import Hit, SearchFilters
 Retrieve = Callable[[str, SearchFilters | None], list[Hit]]
 PART_SENTENCES = 2  # quoted sentences per part: the figure and its context
 PART_CHUNKS = 6  # hits a part quotes from (as ChatSettings.context_chunks); tune and held-out: no score changed
+# Nouns of the genre that name an amount: a comparison of them compares figures.
+_QUANTITY_NOUN = re.compile(r"(taxa|taxan|taxor|avgift\w*|pris\w*|kostnad\w*|budget\w*|resultat\w*|överskott\w*"
+                            r"|underskott\w*|skattesats\w*|andel\w*|antal\w*|procent\w*|belopp\w*|ersättning\w*"
+                            r"|prisbasbelopp\w*|\bfees?\b|\brates?\b|\bcosts?\b|\bprices?\b|\bbudgets?\b|\bshare\b)",
+                            re.I)
 TIMELINE_HITS = 12  # chunks searched for a question across meetings
 TIMELINE_MEETINGS = 4  # meetings shown, best first by their best hit
 
@@ -36,12 +41,13 @@ def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters
         return tabled
     numbering = Numbering()
     parts: list[AnswerPart] = []
+    quantity = compares_quantity(plan)
     for label in compare_parts(plan):
         question, part_filters = _sub_question(plan, label, filters)
         hits = _in_part(plan, label, retrieve(question, part_filters))
         sub_plan = make_plan(question, language)
         text, citations, verdict, _ = judged_quotes(sub_plan, question, hits, language, PART_SENTENCES, PART_CHUNKS,
-                                                    semantic)
+                                                    semantic, REQUIRED["amount"] if quantity else None)
         if not citations or not verdict.answerable:
             parts.append(AnswerPart(label, words["part_missing"], (), False))
             continue
@@ -55,6 +61,14 @@ def compare_reply(plan: QuestionPlan, retrieve: Retrieve, filters: SearchFilters
         lines.append(f"**{part.label}**:")
         lines.append(part.text)
     return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits), parts=tuple(parts))
+
+
+def compares_quantity(plan: QuestionPlan) -> bool:
+    """Whether the parts compare an amount ("Hur ändrades timtaxan mellan 2025 och 2026?"): each part then quotes
+    a sentence holding its figure first. Not for who, what was decided, or when."""
+    if plan.wants("person", "decision", "date", "vote", "cause"):
+        return False
+    return plan.wants("amount") or bool(_QUANTITY_NOUN.search(plan.question))
 
 
 def _table_reply(plan: QuestionPlan, hits: Sequence[Hit], language: str) -> Reply | None:

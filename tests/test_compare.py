@@ -68,3 +68,19 @@ def test_a_question_across_meetings_gets_one_row_per_meeting_oldest_first():
     assert answer.answered and answer.route == "timeline"
     assert [p.label[-10:] for p in answer.parts] == ["2016-09-27", "2023-02-14"]
     assert "607 473" in answer.parts[0].text and "1 455 042" in answer.parts[1].text
+
+
+def test_a_comparison_of_a_fee_quotes_each_years_figure_not_the_decision_setting_it():
+    """"Hur ändrades maxtaxan …": the row "Omsorgsavgift (maxtaxan) 2 642 kr/månad" answers, not "… fastställer taxor"."""
+    def taxa(year: int, fee: str, chunk_id: str):
+        text = (f"Nämnden för Vård & Omsorg fastställer taxor och avgifter för {year}.\n\n"
+                f"Taxor och avgifter {year}\nOmsorgsavgift (maxtaxan) {fee} kr/månad")
+        return make_chunk(text, chunk_id, dnr=(f"VO/{year - 1}:380",), date=f"{year - 1}-10-16", kommun="Kungsbacka",
+                          committee="Nämnden för Vård & Omsorg", section="Beslut", title=f"Taxor och avgifter {year}",
+                          doc_type="protokoll", source_file=f"vo_{year - 1}.md")
+
+    searcher = ListSearcher([taxa(2025, "2 642", "t25"), taxa(2026, "2 660", "t26")])
+    answer = Assistant(searcher, None, ChatSettings(mode="extractive")).answer(
+        "Hur ändrades maxtaxan i Kungsbackas äldreomsorg mellan 2025 och 2026?")
+    parts = {p.label: p.text for p in answer.parts}
+    assert answer.route == "compare" and "2 642 kr/månad" in parts["2025"] and "2 660 kr/månad" in parts["2026"], parts
