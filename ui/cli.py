@@ -383,6 +383,55 @@ def eval_command(
 
 
 
+@app.command("probe")
+def probe_command(
+    n: int = typer.Option(20, "--n", help="Antal ärenden och sammanträden att generera frågor om (vardera)."),
+    seed: int = typer.Option(1, "--seed", help="Slumpfrö för urvalet."),
+    mode: str = typer.Option("extractive", "--mode", help="extractive (standard) eller llm."),
+    as_json: bool = typer.Option(False, "--json", help="Resultat per fråga som JSON."),
+) -> None:
+    """Strukturprov: frågor genererade ur indexets egna ärenden och sammanträden (diarienummer, titel, datum,
+    plats, ordförande, justerare), i flera formuleringar; visar hur många svaren klarar per frågetyp.
+
+    Exempel: namnd probe --n 30 --seed 3
+    """
+    import random
+
+    from tqdm import tqdm
+
+    from eval.probe import case_questions, meeting_questions, run_probe, summary
+
+    settings = _settings()
+    assistant = _make_assistant(settings)
+    try:
+        decisions = assistant.searcher.decisions()
+    except KNOWN_ERRORS as exc:
+        fail_on(exc, settings.index)
+    rng = random.Random(seed)
+    cases = case_questions(decisions, rng, n) + meeting_questions((c.meeting for c in decisions), rng, n)
+    if not cases:
+        _fail("Indexet har inga ärenden med diarienummer eller protokoll att generera frågor om. Kör `namnd ingest` först.")
+    bar = tqdm(total=len(cases), unit="fråga", disable=as_json, file=sys.stderr)
+
+    def ask(question: str) -> tuple[bool, str, str]:
+        answer = assistant.answer(question, mode=_mode(mode))
+        return answer.answered, answer.route, answer.text
+
+    results = run_probe(cases, ask, progress=lambda i: bar.update(i - bar.n))
+    bar.close()
+    table = summary(results)
+    if as_json:
+        _emit_json({"summary": {k: {"passed": p, "asked": a} for k, (p, a) in table.items()},
+                    "results": [{"kind": r.case.kind, "question": r.case.question, "passed": r.passed,
+                                 "route": r.route, "text": r.text} for r in results]})
+        return
+    for kind, (passed, asked) in table.items():
+        print(f"  {kind:16s} {passed:3d}/{asked:<3d}")
+    for r in results:
+        if not r.passed:
+            print(f"MISS [{r.case.kind}] {r.case.question}\n     {' '.join(r.text.split())[:160]}")
+
+
 def main() -> None:
     app()
 
