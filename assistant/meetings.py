@@ -20,7 +20,7 @@ ROLES = {
     "ordförande": r"(?<!vice )ordförande",
     "vice ordförande": r"vice ordförande",
     "sekreterare": r"sekreterare",
-    "justerare": r"justerare|justerande|justeras av|justeringsperson",
+    "justerare": r"(?:protokoll)?justerare|justerande|justeras av|justeringsperson",  # "Protokolljusterare A (M) / B (M)"
 }
 _ROLE_ASK = {"ordförande": r"(?<!vice )ordförande|chair|(vem|who) (ledde|led|presided)\b", "vice ordförande": r"vice ordförande|vice chair",
              "sekreterare": r"sekreterare|secretary",
@@ -227,7 +227,8 @@ def _role(hits: Sequence[Hit], role: str) -> list[Fact]:
     # "Ordförande: Ing-Marie Viklund (L)" | "NIKLAS GLADH\nordförande" | "Sekreterare\nLinda Grafström"
     patterns = (
         # the name ends its line, or a wide gap follows it ("Sekreterare   Simon Nissen      Paragrafer § 39–49")
-        re.compile(rf"^[ \t*]*(?:{label})[ \t]*:?[ \t]+({_NAME})[ \t]*(?:$|[ \t]{{3}})", re.M | re.I),
+        re.compile(rf"^[ \t*]*(?:{label})[ \t]*:?[ \t]+({_NAME}(?:[ \t]*[/,][ \t]*{_NAME})*)[ \t]*(?:$|[ \t]{{3}})",
+                   re.M | re.I),
         re.compile(rf"^[ \t*]*([A-ZÅÄÖ][A-ZÅÄÖ\-]+(?:[ \t]+[A-ZÅÄÖ][A-ZÅÄÖ\-]+){{1,3}})[ \t]*\n[ \t]*(?:{label})[ \t]*$",
                    re.M),
         # the name on a line below its label, blank lines between (pdftotext of a signature block)

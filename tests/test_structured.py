@@ -270,6 +270,15 @@ def test_a_wrapped_vice_ordförande_is_no_label():
     assert "Tommy Rydfeldt" in answer.text and "Tina Hald" not in answer.text, answer.text
 
 
+def test_protokolljusterare_with_two_names_on_one_line():
+    """Kungsbacka's cover block: "Protokolljusterare Hravn Forsne (M) / Barbro Hjelström (M)"."""
+    cover = ("Datum 2019-02-26\nPlats och tid för justering Digital justering\n\nOrdförande    Hravn Forsne (M)\n\n"
+             "Protokolljusterare Hravn Forsne (M) / Barbro Hjelström (M)\n")
+    answer = _ask("Vem justerade arbetsmarknads- och socialnämndens protokoll 26 februari 2019?",
+                  _with_cover(cover, "protokoll"))
+    assert answer.route == "meeting" and "Hravn Forsne (M) / Barbro Hjelström (M)" in answer.text, answer.text
+
+
 def test_a_decision_answer_to_when_was_it_decided_gives_the_meetings_date():
     from dataclasses import replace
 
