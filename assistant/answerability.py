@@ -178,17 +178,18 @@ def judged_quotes(plan: QuestionPlan, question: str, hits: Sequence[Hit], langua
     With `first`, the sentences it admits are tried before any other (a comparison of amounts quotes each year's
     figure, not the decision that set it); when they give no answerable quote, the passes above follow.
     """
-    if first is not None:
+    def quoted(require: SentenceFilter | None) -> tuple[str, tuple[Citation, ...], Judgement]:
         text, citations = extractive_answer(question, hits, language, sentences, max_chunks=max_chunks,
-                                            require=first, semantic=semantic)
-        verdict = judge(plan, [c.quote for c in citations], [hits[c.number - 1] for c in citations])
+                                            require=require, semantic=semantic)
+        return text, citations, judge(plan, [c.quote for c in citations], [hits[c.number - 1] for c in citations])
+
+    if first is not None:
+        text, citations, verdict = quoted(first)
         if citations and verdict.answerable:
             return text, citations, verdict, first
     require: SentenceFilter | None = None
     for _ in range(2):
-        text, citations = extractive_answer(question, hits, language, sentences, max_chunks=max_chunks,
-                                            require=require, semantic=semantic)
-        verdict = judge(plan, [c.quote for c in citations], [hits[c.number - 1] for c in citations])
+        text, citations, verdict = quoted(require)
         kind = RETRY_WITH.get(verdict.reason or "")
         if verdict.answerable or require is not None or kind is None:
             break

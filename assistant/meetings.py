@@ -109,12 +109,12 @@ def meeting_facts(plan: QuestionPlan, meeting: MeetingKey, hits: Sequence[Hit]) 
         facts += _dated(hits, ANSLAG_UP, "Anslag") or _dated(hits, _ANSLAG, "Anslag") or _parsed(
             hits, "anslag_date", "Anslag")
         facts += _dated(hits, _ANSLAG_DOWN, "Anslag tas ned")  # "Datum då anslaget tas ned 2019-03-29"
+    # The label next to the name as written first, only outside an ärende ("Ordförande  Richard Jerneborg (M)" in a
+    # beslut is whom fullmäktige elected to chair a bolag, not who chaired the meeting); the parser's field where the
+    # layout hides the label.
+    cover = [h for h in hits if h.chunk.item_title is None]
     for role in roles:
         field = {"ordförande": "chair", "sekreterare": "secretary", "justerare": "adjusters"}.get(role)
-        # The label next to the name as written first; the parser's field where the layout hides the label.
-        # Only outside an ärende: "Ordförande  Richard Jerneborg (M)" in a beslut is whom fullmäktige elected to chair
-        # a bolag, not who chaired the meeting.
-        cover = [h for h in hits if h.chunk.item_title is None]
         facts += _role(cover, role) or (_parsed(hits, field, role.capitalize()) if field else [])
     if plan.wants("agenda"):
         facts += _agenda(hits)

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from corpus.metadata import find_diarienummer
 from corpus.types import Chunk, Meeting
 
 _MONTHS = "januari februari mars april maj juni juli augusti september oktober november december".split()
@@ -23,7 +24,6 @@ _EN_MONTHS = ("January February March April May June July August September Octob
 _CELL_BREAK = re.compile(r"<br\s*/?>", re.I)
 _PREPARED_BY = re.compile(r"^[A-ZÅÄÖ]{2,6} (?=[A-ZÅÄÖ]{2,6}/)")  # "KS KF/2024:344": KF's case, prepared by KS
 _TITLE_WORD = re.compile(r"\w{5,}")
-_STATED_DNR = re.compile(r"[A-ZÅÄÖ]{2,6}[ /-]\d{4}[:-]0*\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +111,7 @@ def passes(case: ProbeCase, answered: bool, text: str) -> bool:
         return False
     lowered = " ".join(text.split()).lower()
     if case.dnr is not None:
-        return case.dnr in {_canonical(d) for d in _STATED_DNR.findall(text)}
+        return case.dnr in {_canonical(d) for d in find_diarienummer(text)}  # any written form, as the parser reads it
     if case.all_of:
         return all(w in lowered for w in case.all_of)
     return any(g.lower() in lowered for g in case.gold)
