@@ -20,7 +20,8 @@ from index.types import Hit, SearchFilters
 Retrieve = Callable[[str, SearchFilters | None], list[Hit]]
 PART_SENTENCES = 2  # quoted sentences per part: the figure and its context
 PART_CHUNKS = 6  # hits a part quotes from (as ChatSettings.context_chunks); tune and held-out: no score changed
-# Nouns of the genre that name an amount: a comparison of them compares figures.
+# Nouns of the genre that name an amount: a comparison of them compares figures (compares_quantity). Measured (all
+# key facts): six tune parts 221 -> 223 of 293, six held-out parts 173 -> 176 of 291 (comparisons 10 -> 13 of 31).
 _QUANTITY_NOUN = re.compile(r"(taxa|taxan|taxor|avgift\w*|pris\w*|kostnad\w*|budget\w*|resultat\w*|överskott\w*"
                             r"|underskott\w*|skattesats\w*|andel\w*|antal\w*|procent\w*|belopp\w*|ersättning\w*"
                             r"|prisbasbelopp\w*|\bfees?\b|\brates?\b|\bcosts?\b|\bprices?\b|\bbudgets?\b|\bshare\b)",
