@@ -19,7 +19,8 @@ from assistant.meetings import meeting_words
 from assistant.plan import QuestionPlan
 from assistant.prompts import PROCEDURE_INTRO
 from assistant.reply import Numbering, Reply
-from assistant.sentences import relevance, sentence_spans, terms, topic_terms
+from assistant.sentences import PROCEDURE_WORDS, relevance, sentence_spans, terms, topic_terms
+from assistant.types import Turn
 from corpus.paragraphs import DECISION_SECTIONS
 from corpus.types import Chunk
 from index.types import Hit
@@ -65,6 +66,8 @@ PARTY_BONUS = 0.3  # a yrkande of the party the question names ("Socialdemokrate
 # quoted for "Hur röstade nämnden om det?").
 _ORDER_VOTE = re.compile(r"avgöras (vid|på|under) dagens sammanträde|återremitt\w*|bordlägg\w*", re.I)
 _ORDER_ASKED = re.compile(r"återre|bordlä|avgöra", re.I)
+# Verbs a procedure follow-up asks with that name no matter: "Hur gick voteringen?", "Vem reserverade sig?".
+_FOLLOW_UP_WORDS = frozenset({"gick", "går", "sig", "go", "went"})
 ORDER_VOTE_PENALTY = 0.1  # tune: shared_tune sh-bun-002 kept, none lost; no held-out gain measured for it alone
 
 
@@ -77,10 +80,15 @@ class _Found:
 
 def procedure_kind(plan: QuestionPlan) -> str | None:
     """'vote', 'motion', 'jäv' or 'reservation' when the question asks about the procedure, else None."""
+    return procedure_kind_of(plan.question)
+
+
+def procedure_kind_of(question: str) -> str | None:
+    """procedure_kind of a question's text."""
     for kind, pattern in _ASKS.items():
-        if pattern.search(plan.question):
+        if pattern.search(question):
             return kind
-    if _parties(plan.question) and _PARTY_WANTED.search(plan.question):
+    if _parties(question) and _PARTY_WANTED.search(question):
         return "motion"  # "Hur mycket ville Sverigedemokraterna investera …?": the party's yrkande
     return None
 
@@ -89,8 +97,33 @@ def _parties(question: str) -> set[str]:
     return {p for p in map(party_abbreviation, re.findall(r"\w+", question)) if p}
 
 
-def procedure_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, language: str) -> Reply | None:
-    """The quoted yrkanden, votering or jäv of the ärende the question is about, or None (nothing of that kind)."""
+def follow_up_case(question: str, history: Sequence[Turn], archive: Archive) -> tuple[Hit, ...]:
+    """The ärende a procedure follow-up with no topic of its own is about: the one the previous answer cited.
+
+    "and how did the vote go?" after an answer about the remiss on begging means that remiss's votering, which sits
+    in a chunk the condensed query does not rank (the count's sentences share no word with the topic). A follow-up
+    naming its own matter ("Och om Monica Neptuns initiativ …?") is searched as usual: () then.
+    """
+    if not history or _own_topic(question) or procedure_kind_of(question) is None:
+        return ()
+    previous = history[-1].answer
+    if not previous.answered or not previous.citations:
+        return ()
+    chunk = archive.get_chunk(previous.citations[0].chunk_id)
+    return (Hit(chunk, 1.0, "exact", 1, None),) if chunk is not None else ()
+
+
+def _own_topic(question: str) -> set[str]:
+    return {t for t in terms(question) if not (t.isdigit() or t in PROCEDURE_WORDS or t in _FOLLOW_UP_WORDS)}
+
+
+def procedure_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, language: str,
+                    pinned: bool = False) -> Reply | None:
+    """The quoted yrkanden, votering or jäv of the ärende the question is about, or None (nothing of that kind).
+
+    `pinned`: the conversation fixed the ärende (`follow_up_case`): only hits[0]'s ärende is read, and any fact of
+    the asked kind in it answers, however few of the question's words it shares.
+    """
     kind = procedure_kind(plan)
     if kind is None or not hits:
         return None
@@ -99,7 +132,7 @@ def procedure_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, l
     parties = _parties(plan.question)
     found: list[_Found] = []
     seen: set[str] = set()
-    for rank, hit in enumerate(hits[:ITEM_HITS]):
+    for rank, hit in enumerate(hits[:1 if pinned else ITEM_HITS]):
         for chunk in archive.item_chunks(hit.chunk) or [hit.chunk]:
             if chunk.chunk_id in seen:
                 continue
@@ -109,7 +142,7 @@ def procedure_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, l
             for score, quotes in _groups(kind, chunk.text, query, parties):
                 found.append(_Found(score + about - RANK_DECAY * rank, chunk, quotes))
     found.sort(key=lambda f: -f.score)
-    if not found or found[0].score < MIN_RELEVANCE:
+    if not found or (found[0].score < MIN_RELEVANCE and not pinned):
         return None
     chosen = _chosen(found, plan.wants("comparison"))
     if kind == "motion" and _FATE_ASKED.search(plan.question):

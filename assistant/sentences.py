@@ -133,7 +133,7 @@ def stem_term(word: str) -> str:
 _MONTH_WORDS = frozenset(stem_term(m) for m in """januari februari mars april maj juni juli augusti september oktober november
     december january february march may june july august october""".split())
 # Procedure and body words: what is asked about an ärende and who handled it, never which ärende it is.
-_PROCEDURE_WORDS = frozenset(stem_term(w) for w in """röstade röstades röster rösterna röstning votering voteringen omröstning
+PROCEDURE_WORDS = frozenset(stem_term(w) for w in """röstade röstades röster rösterna röstning votering voteringen omröstning
     omröstningen reserverade reservation reservationer yrkade yrkande yrkanden jäv jävig jäviga deltog beslutade beslöt
     sammanträde sammanträdet mötet protokollet voted vote votes voting moved dissent nämnd nämnden nämndens
     kommunen fullmäktige styrelsen committee council förändrades förändring mellan jämfört jämförelse respektive
@@ -150,7 +150,7 @@ def topic_terms(question: str, scope: Sequence[str] = ()) -> set[str]:
     """
     framing = set().union(*(terms(s) for s in scope)) if scope else set()
     out = {t for t in terms(question)
-           if not (t.isdigit() or t in _MONTH_WORDS or t in _PROCEDURE_WORDS or t in framing)}
+           if not (t.isdigit() or t in _MONTH_WORDS or t in PROCEDURE_WORDS or t in framing)}
     return out or terms(question)
 
 

@@ -18,6 +18,7 @@ from index.cases import case_steps
 from index.catalog import Catalog
 from index.embed import Embedder, make_embedder
 from index.errors import IndexNotBuiltError
+from index.exact_dense import DenseMatrix
 from index.expand import WeightedTerms, coverage, feedback_terms, rocchio
 from index.fusion import reciprocal_rank_fusion
 from index.keyword import KeywordIndex, keyword_text
@@ -68,6 +69,8 @@ class _Table:
     # Kept on the table so a search running during a reload never mixes two generations.
     keyword: KeywordIndex | None = None
     keyword_rows: np.ndarray | None = None
+    # Every chunk vector, for exact dense ranking (None: the table is larger than exact_dense_max; HNSW ranks).
+    dense: DenseMatrix | None = None
 
     @classmethod
     def build(cls, generation: int, chunks: list[Chunk]) -> _Table:
@@ -168,6 +171,8 @@ class Searcher:
                     self._windows.reopen()
             table = _Table.build(generation, self._catalog.chunks())
             self._load_keyword(table)
+            if len(table.chunks) <= self.settings.exact_dense_max:
+                table.dense = DenseMatrix.read([c.chunk_id for c in table.chunks], self._store.vectors)
             self._table = table
             log.info("loaded index generation %d (%d chunks)", generation, len(table.chunks))
             return table
@@ -293,6 +298,8 @@ class Searcher:
 
     def _dense(self, table: _Table, vector: list[float], n: int,
                filters: SearchFilters | None) -> list[tuple[str, float]]:
+        if table.dense is not None:  # exact and deterministic (index/exact_dense.py)
+            return table.dense.top(vector, n, table.mask(filters))
         # Vectors not in the catalog belong to an unfinished ingest: skip them.
         return [(cid, sim) for cid, sim in self._store.query(vector, n, filters) if cid in table.by_id]
 

@@ -110,3 +110,51 @@ def test_whose_proposal_won_is_procedure_not_topic():
 
     # "… och vems förslag vann?": the ärende is told by "årsredovisningen", not by the vote's own vocabulary.
     assert topic_terms("Hur röstade fullmäktige om årsredovisningen 2025, och vems förslag vann?") == {"årsred"}
+
+
+# --- a procedure follow-up with no topic of its own reads the ärende the previous answer cited ---------------------
+
+REMISS = "Svar på remiss - Betänkandet Ett nationellt förbud mot tiggeri"
+# ifo_2025-09-18_protokoll.md (Kungsbacka): the count sits on the next page, in a chunk of its own.
+REMISS_VOTE = ("Omröstningsresultat\nOrdföranden finner att nämnden, med 6 ja-röster mot 3 nej-röster och 2 som "
+               "avstår, beslutar enligt Tommy Rydfeldt (L) med fleras förslag.\n")
+
+
+def _remiss_conversation(question: str):
+    from assistant.types import Answer, Citation, Turn
+
+    beslut = make_chunk("Nämnden avger yttrande över remissen, Ett nationellt förbud mot tiggeri, till "
+                        "kommunstyrelsen.\n", "rb", section="Beslut", title=REMISS, dnr=("IF/2025:234",),
+                        committee="Nämnden för Individ & Familjeomsorg", kommun="Kungsbacka", date="2025-09-18")
+    vote = make_chunk(REMISS_VOTE, "rv", section="Votering", title=REMISS, dnr=("IF/2025:234",),
+                      committee="Nämnden för Individ & Familjeomsorg", kommun="Kungsbacka", date="2025-09-18")
+    archive = ListSearcher([beslut, vote, *_archive()[1]])
+    cited = Citation(1, "rb", ("IF/2025:234",), "Beslut", None, REMISS, beslut.meeting.committee, "Kungsbacka",
+                     "2025-09-18", beslut.source_file, "Nämnden avger yttrande över remissen")
+    previous = Answer("»Nämnden avger yttrande …« [1]", (cited,), "en", True, "extractive")
+    return archive, (Turn("What did the committee say about a national ban on begging?", previous),)
+
+
+def test_a_vote_follow_up_is_answered_from_the_cited_arende_even_when_its_words_miss_the_count():
+    from assistant.procedure import follow_up_case
+
+    archive, history = _remiss_conversation("and how did the vote go?")
+    pinned = follow_up_case("and how did the vote go?", history, archive)
+    assert [h.chunk.chunk_id for h in pinned] == ["rb"]
+    # The condensed query carries the first question's (English) words, which the count's chunk lacks.
+    plan = make_plan("and how did the vote go? (committee national ban begging) (votering röstade)")
+    assert procedure_reply(plan, archive.search(plan.question), archive, "en") is None
+    reply = procedure_reply(plan, pinned, archive, "en", pinned=True)
+    assert reply is not None and "6 ja-röster mot 3 nej-röster" in reply.text
+    assert {c.diarienummer for c in reply.citations} == {("IF/2025:234",)}
+
+
+def test_a_follow_up_naming_its_own_matter_or_no_history_is_searched_as_usual():
+    from assistant.procedure import follow_up_case
+
+    archive, history = _remiss_conversation("")
+    assert follow_up_case("Och om Monica Neptuns initiativ om att utvärdera piloten, hur röstade de?", history,
+                          archive) == ()
+    assert follow_up_case("Hur gick voteringen?", (), archive) == ()
+    assert follow_up_case("Vad kostade den?", history, archive) == ()  # not a procedure question
+    assert [h.chunk.chunk_id for h in follow_up_case("Vem reserverade sig?", history, archive)] == ["rb"]
