@@ -55,6 +55,10 @@ ITEM_HITS = 3  # the ärenden of the 3 best hits are read; measured on shared_tu
 MIN_RELEVANCE = 0.2  # a vote or yrkande whose context shares under 20 % of the question's words is not the one asked
 RANK_DECAY = 0.1  # an ärende of the n-th hit loses 0.1 * (n - 1): retrieval order still counts
 VOTE_CONTEXT = 3  # sentences before a count that say what was put to the vote
+# The proposition a count answers ("… ställer proposition på … yrkande att beslutet att pausa förskoleklassintag i
+# Bjärred upphävs …") may sit above the votering's standard lines ("Votering begärs …", "Den som önskar bifalla …
+# röstar ja …", "Voteringen utfaller enligt följande:"): it is looked for this many sentences up.
+PROPOSITION_REACH = 7
 PROCEDURE_QUOTES = 3
 TITLE_WEIGHT = 0.5  # the ärende's title matching the question adds half its relevance
 NEXT_SHARE = 0.8  # a second vote or yrkande is quoted when it scores 80 % of the best
@@ -76,6 +80,8 @@ class _Found:
     score: float
     chunk: Chunk
     quotes: tuple[str, ...]  # verbatim sentences of `chunk`, in order
+    # What a count's votering was on, when it closes the ärende's previous chunk: (that chunk, its sentence).
+    put: tuple[Chunk, str] | None = None
 
 
 def procedure_kind(plan: QuestionPlan) -> str | None:
@@ -133,14 +139,19 @@ def procedure_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, l
     found: list[_Found] = []
     seen: set[str] = set()
     for rank, hit in enumerate(hits[:1 if pinned else ITEM_HITS]):
+        previous: Chunk | None = None
         for chunk in archive.item_chunks(hit.chunk) or [hit.chunk]:
+            before, previous = previous, chunk
             if chunk.chunk_id in seen:
                 continue
             seen.add(chunk.chunk_id)
             # The ärende the question is about: its title counts beside the words around the fact.
             about = TITLE_WEIGHT * relevance(query, chunk.item_title or "")
-            for score, quotes in _groups(kind, chunk.text, query, parties):
-                found.append(_Found(score + about - RANK_DECAY * rank, chunk, quotes))
+            # A votering's own section ("Votering begärs …") may begin after the proposition it decides.
+            above = before.text if before is not None and before.doc_id == chunk.doc_id else ""
+            for score, quotes, put in _groups(kind, chunk.text, query, parties, above):
+                found.append(_Found(score + about - RANK_DECAY * rank, chunk, quotes,
+                                    (before, put) if before is not None and put else None))
     found.sort(key=lambda f: -f.score)
     if not found or (found[0].score < MIN_RELEVANCE and not pinned):
         return None
@@ -156,6 +167,9 @@ def procedure_reply(plan: QuestionPlan, hits: Sequence[Hit], archive: Archive, l
     quoted, limit = 0, PROCEDURE_QUOTES * (2 if plan.wants("comparison") else 1)
     for f in chosen:
         hit = Hit(f.chunk, f.score, "exact", 0, None)
+        if f.put is not None and quoted < limit:
+            lines.append(quote_line(f.put[1], numbering.cite(Hit(f.put[0], f.score, "exact", 0, None), f.put[1])))
+            quoted += 1
         for quote in f.quotes:
             if quoted >= limit:
                 break
@@ -221,25 +235,37 @@ def _decision(chunks: Sequence[Chunk]) -> _Found | None:
     return None
 
 
-def _groups(kind: str, text: str, query: set[str], parties: set[str]) -> list[tuple[float, tuple[str, ...]]]:
-    """(relevance, verbatim sentences) for each place in `text` where a fact of `kind` is written."""
+def _groups(kind: str, text: str, query: set[str], parties: set[str], above: str = ""
+            ) -> list[tuple[float, tuple[str, ...], str | None]]:
+    """(relevance, verbatim sentences, the proposition voted on from `above` or None) for each place in `text`
+    where a fact of `kind` is written; `above` is the text before `text` in the ärende (its previous chunk)."""
     sentences = [text[s.start:s.end] for s in sentence_spans(text)]
-    out = []
+    out: list[tuple[float, tuple[str, ...], str | None]] = []
     for i, sentence in enumerate(sentences):
         if kind == "vote":
             if not _COUNT.search(sentence):
                 continue
             before = [s for s in sentences[max(0, i - VOTE_CONTEXT):i] if not _VOTE_FURNITURE.search(s)]
+            put: str | None = None
+            if not any(_PROPOSITION.search(s) for s in before):  # what was put to the vote, further up
+                up = [s for s in sentences[max(0, i - PROPOSITION_REACH):max(0, i - VOTE_CONTEXT)]
+                      if _PROPOSITION.search(s) and not _VOTE_FURNITURE.search(s)]
+                if not up and i < PROPOSITION_REACH and above:
+                    put = next((above[p.start:p.end] for p in reversed(sentence_spans(above))
+                                if _PROPOSITION.search(above[p.start:p.end])
+                                and not _VOTE_FURNITURE.search(above[p.start:p.end])), None)
+                before = [*up[-1:], *before]
             after = [s for s in sentences[i + 1:i + 3] if _OUTCOME.search(s)][:1]
-            context = " ".join([*before, sentence, *after])
-            lead = max(before, key=lambda s: relevance(query, s), default=None)
+            context = " ".join([*([put] if put else before), sentence, *after])
+            lead = None if put else max(before, key=lambda s: relevance(query, s), default=None)
             quotes = tuple(q for q in (lead, sentence, *after) if q)
             score = relevance(query, context)
-            if before and _ORDER_VOTE.search(before[-1]) and not _ORDER_ASKED.search(" ".join(query)):
+            last = put or (before[-1] if before else "")
+            if _ORDER_VOTE.search(last) and not _ORDER_ASKED.search(" ".join(query)):
                 score -= ORDER_VOTE_PENALTY  # "… ska avgöras vid dagens sammanträde …": a vote on when, not on what
-            out.append((score, quotes))
+            out.append((score, quotes, put))
         elif _SENTENCES[kind].search(sentence) and (not parties or kind == "jäv"
                                                     or any(f"({p})" in sentence for p in parties)):
             bonus = PARTY_BONUS if any(f"({p})" in sentence for p in parties) else 0.0
-            out.append((relevance(query, sentence) + bonus, (sentence,)))
+            out.append((relevance(query, sentence) + bonus, (sentence,), None))
     return out

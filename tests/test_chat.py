@@ -310,3 +310,19 @@ def test_a_date_question_is_answered_from_the_sentence_holding_the_date():
     assistant = Assistant(ListSearcher([chunk]), None, ChatSettings(mode="extractive", extractive_sentences=1))
     answer = assistant.answer("Senast när ska nämnderna svara på remissen om ordningsföreskrifterna?")
     assert answer.answered and "27 februari 2026" in answer.text
+
+
+def test_a_month_the_question_puts_the_meeting_in_ranks_that_meetings_chunks_first():
+    october = make_chunk("Barn- och utbildningsnämnden beslutar att pausa intaget av förskoleklasser i Bjärred "
+                         "höstterminen 2024; pausen av förskoleklassintaget i Bjärred gäller tills vidare.", "oct",
+                         date="2023-10-10", committee="Barn- och utbildningsnämnden", kommun="Lomma",
+                         dnr=("BUN/2023:301",), title="Pausa intaget av förskoleklasser",
+                         source_file="101_bun_2023-10-10.txt")
+    february = make_chunk("Nämnden avslår yrkandet att pausen i förskoleklassintaget upphävs.", "feb",
+                          date="2024-02-06", committee="Barn- och utbildningsnämnden", kommun="Lomma",
+                          dnr=("BUN/2024:39",), title="Nämndinitiativ om pausen",
+                          source_file="102_bun_2024-02-06.txt")
+    assistant = Assistant(ListSearcher([october, february]), None, ChatSettings(mode="extractive"))
+    asked = "Vad beslutade BUN i februari 2024 om pausen i förskoleklassintaget i Bjärred?"
+    assert [h.chunk.chunk_id for h in assistant._retrieve(asked, None)][:2] == ["feb", "oct"]
+    assert [h.chunk.chunk_id for h in assistant._retrieve(asked.replace("i februari 2024", "2024"), None)][0] == "oct"

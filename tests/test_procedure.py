@@ -158,3 +158,32 @@ def test_a_follow_up_naming_its_own_matter_or_no_history_is_searched_as_usual():
     assert follow_up_case("Hur gick voteringen?", (), archive) == ()
     assert follow_up_case("Vad kostade den?", history, archive) == ()  # not a procedure question
     assert [h.chunk.chunk_id for h in follow_up_case("Vem reserverade sig?", history, archive)] == ["rb"]
+
+
+# BUN_2024-02-06.txt § 11 (Lomma), as chunked: each votering is a section of its own that begins after the
+# proposition it decides, so what was voted on sits in the ärende's previous chunk.
+PAUS = "Nämndinitiativ avseende stängning/pausning av intag till F-klasser HT 2024"
+PROPOSITION_BJ = ("Propositionsordning\n2:e vice ordföranden ställer därefter proposition på frågan om bifall respektive "
+                  "avslag på Ulf Richebergs (FB) yrkande att beslutet att pausa förskoleklassintag i Bjärred upphävs, "
+                  "varefter 2:e vice ordförande finner att barn och utbildningsnämnden beslutar att avslå yrkandet.\n")
+VOTE_4_7 = ("Votering begärs och följande voteringsproposition godkänns:\n\nDen som önskar bifalla yrkandet röstar ja, "
+            "och den som önskar avslå det röstar nej.\n\nVoteringen utfaller enligt följande:\n\nJa: 4, Nej 7\n")
+PROPOSITION_PI = ("2:e vice ordföranden ställer därefter proposition på frågan om bifall respektive avslag på Ulf "
+                  "Richebergs (FB) yrkande att beslutet att pausa förskoleklassintag på Pilängskolan upphävs, "
+                  "varefter 2:e vice ordförande finner att nämnden beslutar att avslå yrkandet.\n")
+VOTE_2_9 = VOTE_4_7.replace("Ja: 4, Nej 7", "Ja:2, Nej: 9")
+
+
+def test_a_votering_section_is_told_apart_by_the_proposition_that_closes_the_chunk_before_it():
+    chunks = [make_chunk(text, cid, section=section, title=PAUS, committee="Barn- och utbildningsnämnden",
+                         kommun="Lomma", dnr=("BUN/2024:39",), date="2024-02-06")
+              for text, cid, section in ((PROPOSITION_BJ, "p1", "Propositionsordning"), (VOTE_4_7, "v1", "Votering"),
+                                         (PROPOSITION_PI, "p2", "Propositionsordning"), (VOTE_2_9, "v2", "Votering"))]
+    archive = ListSearcher(chunks)
+    for place, count, proposition in (("i Bjärred", "Ja: 4, Nej 7", "p1"), ("på Pilängskolan", "Ja:2, Nej: 9", "p2")):
+        plan = make_plan(f"Hur röstade BUN om att häva pausen i förskoleklassintaget {place}?")
+        reply = procedure_reply(plan, [Hit(chunks[1], 1.0, "fused", 1, 0.9)], archive, "sv")
+        assert reply is not None and count in reply.text, place
+        cited = [c.chunk_id for c in reply.citations]
+        assert cited[:2] == [proposition, "v1" if proposition == "p1" else "v2"], place  # what was voted on, cited
+        assert all(c.quote in next(ch.text for ch in chunks if ch.chunk_id == c.chunk_id) for c in reply.citations)

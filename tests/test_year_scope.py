@@ -33,3 +33,30 @@ def test_the_one_named_nämnd_of_the_retrieved_meetings():
     assert named_committee((), ["Barn- och utbildningsnämnden", "Kommunfullmäktige"]) is None  # "BUN … och sedan KF"
     assert named_committee(("socialnämnd", "kommunfullmäktige"), ["Socialnämnden"]) is None  # two named
     assert named_committee((), []) is None
+
+
+def test_meeting_months_are_months_a_meeting_is_put_in_that_the_archive_holds():
+    from assistant.meetings import MeetingKey
+    from assistant.year_scope import meeting_months
+
+    meetings = [MeetingKey("Lomma", "Barn- och utbildningsnämnden", "2024-02-06"),
+                MeetingKey("Lomma", "Kommunfullmäktige", "2024-03-14"),
+                MeetingKey("Lomma", "Kommunfullmäktige", "2023-08-31")]
+    bun = lambda c: c.startswith("Barn")  # noqa: E731 - the question names BUN
+    assert meeting_months("Hur röstade BUN i februari 2024 om pausen?", ["barn"], meetings, bun) == ("2024-02",)
+    assert meeting_months("How did BUN vote in February 2024?", ["barn"], meetings, bun) == ("2024-02",)
+    assert meeting_months("Vad beslutade BUN i mars 2024?", ["barn"], meetings, bun) == ()  # only KF met then
+    assert meeting_months("Vad beslutades i mars 2024?", [], meetings, bun) == ("2024-03",)
+    assert meeting_months("Vad sa delårsrapporten för januari–augusti 2023?", [], meetings, bun) == ()
+    assert meeting_months("Vilken prognos per augusti 2023 gavs?", [], meetings, bun) == ()
+    assert meeting_months("Vad beslutades i maj 2024?", [], meetings, bun) == ()  # no meeting that month
+
+
+def test_month_filters_narrow_the_users_filters_or_leave_nothing():
+    from assistant.year_scope import month_filters
+    from index.types import SearchFilters
+
+    assert month_filters(None, "2024-02") == SearchFilters(date_from="2024-02-01", date_to="2024-02-31")
+    narrowed = month_filters(SearchFilters(kommun="Lomma", date_from="2024-02-10"), "2024-02")
+    assert narrowed == SearchFilters(kommun="Lomma", date_from="2024-02-10", date_to="2024-02-31")
+    assert month_filters(SearchFilters(date_to="2023-12-31"), "2024-02") is None
