@@ -186,8 +186,8 @@ class Assistant:
         """Hits from the meetings of the month the question puts a meeting in first ("Hur röstade BUN i februari
         2024 om …?"): the words rank the October 2023 decision on the same matter above February's vote.
         With the votering's proposition read from the chunk before (procedure.PROPOSITION_REACH): tune 224 -> 227
-        of 293 key facts, answerable refused 12 -> 9, unanswerable refused 54 -> 54 of 61 (s3-016 lost, s3-058 won); held-out 176 -> 176,
-        answerable refused 27 -> 25, 47 -> 47 (docs/evaluation.md, Session 11)."""
+        of 293 key facts, answerable refused 12 -> 9, unanswerable refused 54 -> 54 of 61 (one lost, one won);
+        held-out 176 -> 176, answerable refused 27 -> 25, 47 -> 47 (docs/evaluation.md, Session 11)."""
         plan = make_plan(query)
         months = meeting_months(query, plan.committees, self.meetings, lambda c: names_committee(plan, c))
         first: list[Hit] = []
