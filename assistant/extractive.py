@@ -89,7 +89,7 @@ def extractive_answer(
         return "", ()
     chosen.sort(key=lambda c: (c.number, c.start))  # read in source order
     lines = [EXTRACTIVE_INTRO.get(language, EXTRACTIVE_INTRO["sv"])]
-    lead = _lead(intent, chosen, hits, language)
+    lead = _lead(intent, chosen, hits, language, question)
     if lead:
         lines.append(lead)
     citations: dict[int, Citation] = {}
@@ -224,12 +224,22 @@ def _choose(candidates: list[_Candidate], hits: Sequence[Hit], limit: int, compa
     return chosen
 
 
-def _lead(intent: Intent, chosen: Sequence[_Candidate], hits: Sequence[Hit], language: str) -> str | None:
+def _lead(intent: Intent, chosen: Sequence[_Candidate], hits: Sequence[Hit], language: str,
+          question: str = "") -> str | None:
     """"Diarienummer: SN/2020:33 [1]" for a dnr question, "Paragraf: § 1014 [1]" for a § question."""
     leads = EXTRACTIVE_LEADS.get(language, EXTRACTIVE_LEADS["sv"])
+    asked = terms(question)
     if intent.dnr:
-        for c in sorted(chosen, key=lambda c: -c.score):  # a dnr written in the best sentence wins
+        for c in sorted(chosen, key=lambda c: -c.score):  # a dnr written in the best sentence wins ...
             found = find_diarienummer(c.sentence)
+            own = hits[c.number - 1].chunk.diarienummer
+            # ... unless it is another case's, cited in the ärende the question names by its title ("Riktlinje för
+            # riskanalys - Nämnden för Vård & Omsorg" quoting the kommun's riktlinje KS-2022-00067): the ärende's
+            # own number answers. A list line of anmälda ärenden ("Tillsyn av serveringstillstånd 2022
+            # SN/2023:00023") matches the question better than its ärende's title does, and keeps its number.
+            title = hits[c.number - 1].chunk.item_title or ""
+            if found and own and not set(found) & set(own) and relevance(asked, title) > relevance(asked, c.sentence):
+                found = []
             if found:
                 return f"{leads['dnr']}: {_as_written(found, c.sentence)} [{c.number}]"
         # Else the ärende's own dnr, from the best-scored quote whose chunk has one (a protocol's "§ 57" page

@@ -128,7 +128,10 @@ def meeting_facts(plan: QuestionPlan, meeting: MeetingKey, hits: Sequence[Hit]) 
             when += _line(hits, _CLOCK_LINE, "Tid", None)
         facts += when
     if plan.wants("place") or not (facts or asked):
-        facts += _line(hits, _PLACE_LINE, "Plats", None)
+        # The parser's place first: a two-column cover prints the value above its label ("Kommunfullmäktigesalen,
+        # Storgatan 37 Klockan 14:00 – 16:55" / "Plats och tid för" / "sammanträde"), where the label line alone
+        # would be quoted as the place ("Plats: och tid för").
+        facts += _parsed(hits, "place", "Plats") or _line(hits, _PLACE_LINE, "Plats", None)
     return facts
 
 
@@ -182,6 +185,7 @@ def _parsed(hits: Sequence[Hit], field: str, label: str) -> list[Fact]:
     for hit in _ordered(hits):
         meeting = hit.chunk.meeting
         value = {"chair": meeting.chair, "secretary": meeting.secretary, "justering_date": meeting.justering_date,
+                 "place": meeting.place,
                  "anslag_date": meeting.anslag_date, "adjusters": ", ".join(meeting.adjusters)}[field]
         if not value:
             continue

@@ -233,7 +233,7 @@ def _route(plan: QuestionPlan) -> str:
 def _is_meeting_question(plan: QuestionPlan) -> bool:
     """About the meeting itself: when/where it met, who chaired or checked the minutes, what it treated."""
     asks = plan.asks
-    if plan.diarienummer:
+    if plan.diarienummer or "dnr" in asks:  # "Vilket diarienummer har … interpellation till nämndens ordförande …?"
         return False
     if asks & {"justering", "anslag"} and asks & {"date", "time", "person"}:
         return True

@@ -24,6 +24,10 @@ _EN_MONTHS = ("January February March April May June July August September Octob
 _CELL_BREAK = re.compile(r"<br\s*/?>", re.I)
 _PREPARED_BY = re.compile(r"^[A-ZÅÄÖ]{2,6} (?=[A-ZÅÄÖ]{2,6}/)")  # "KS KF/2024:344": KF's case, prepared by KS
 _TITLE_WORD = re.compile(r"\w{5,}")
+# Words a title frames its matter with; a user asking about the matter leaves them out ("Beslut om
+# firmatecknare 2023" -> "firmatecknare 2023").
+_FRAME = frozenset("""beslut beslutet svar motion motionen förslag information informationen ärende ärendet
+    avseende angående gällande yttrande remiss redovisning rapport nämndinitiativ""".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +77,22 @@ def case_questions(chunks: Iterable[Chunk], rng: random.Random, n: int) -> list[
                 ProbeCase("case_en", f"What was case {written} about?", all_of=words),
                 ProbeCase("dnr", f"Vilket diarienummer har ärendet {lowered}?", dnr=_canonical(dnr)),
                 ProbeCase("dnr", f"dnr för {title.lower()}?", dnr=_canonical(dnr))]
+        matter = _matter(title)
+        if matter and chunk.meeting.committee and chunk.meeting.date:
+            body = chunk.meeting.committee[0].lower() + chunk.meeting.committee[1:]
+            when = f"{_MONTHS[int(chunk.meeting.date[5:7]) - 1]} {chunk.meeting.date[:4]}"
+            out += [ProbeCase("dnr_paraphrase", f"Vilket diarienummer har ärendet om {matter}?", dnr=_canonical(dnr)),
+                    ProbeCase("dnr_paraphrase", f"vilket dnr hade {body}s ärende om {matter} i {when}?",
+                              dnr=_canonical(dnr))]
     return out
+
+
+def _matter(title: str) -> str:
+    """The title's own words without its framing ("Beslut om …", "Svar på motion …"), at most six; "" if fewer
+    than two remain."""
+    words = [w for w in re.findall(r"[\wåäöÅÄÖé-]+", title) if w.lower() not in _FRAME
+             and w.lower() not in {"om", "på", "av", "till", "från", "för", "och", "i", "med", "samt", "den", "det", "över", "vid"}]
+    return " ".join(words[:6]).lower() if len(words) >= 2 else ""
 
 
 def meeting_questions(meetings: Iterable[Meeting], rng: random.Random, n: int) -> list[ProbeCase]:
@@ -95,6 +114,8 @@ def meeting_questions(meetings: Iterable[Meeting], rng: random.Random, n: int) -
         out += [ProbeCase("meeting_date", f"När sammanträdde {body} i {m.kommun} i {_MONTHS[month - 1]} {year}?", when),
                 ProbeCase("meeting_date_en", f"When did {m.committee} in {m.kommun} meet in {_EN_MONTHS[month - 1]} {year}?",
                           when)]
+        out.append(ProbeCase("meeting_date_paraphrase",
+                             f"vilket datum hade {body} sitt sammanträde i {_MONTHS[month - 1]} {year}?", when))
         if m.place:
             out.append(ProbeCase("place", f"Var höll {body} sitt möte den {day}?", (m.place.split()[0].strip(",:"),)))
         if m.chair:

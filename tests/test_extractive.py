@@ -64,6 +64,19 @@ def test_dnr_question_states_the_diarienummer_written_in_the_best_sentence():
     assert "Diarienummer: SN/2023:00023 (SN/2023:23) [1]" in text and citations[0].chunk_id == "c-list"
 
 
+def test_a_dnr_question_naming_the_ärende_by_its_title_gets_its_own_number_not_one_it_cites():
+    from dataclasses import replace
+
+    # VO's riktlinje cites the kommun's own (KS-2022-00067) in its first sentence.
+    chunk = replace(make_chunk("Förvaltningen har tagit fram riktlinjen utifrån kommunens övergripande riktlinje "
+                               "(KS-2022-00067).", "c-vo", dnr=("VO/2023:120",), kommun="Kungsbacka",
+                               title="Riktlinje för riskanalys - Nämnden för Vård & Omsorg", section="Beslut"),
+                    diarienummer_as_written=("VO-2023-00120",))
+    text, _ = extractive_answer("Vilket diarienummer har ärendet riktlinje för riskanalys - Nämnden för Vård & Omsorg?",
+                                _hits([chunk]), "sv")
+    assert "Diarienummer: VO-2023-00120 (VO/2023:120) [1]" in text
+
+
 def test_a_dnr_from_the_ärende_heading_is_stated_as_the_registry_writes_it():
     from dataclasses import replace
 

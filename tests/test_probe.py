@@ -23,10 +23,14 @@ def _decision(dnr: str = "SN/2023:144", written: str = "SN/2023:00144", title: s
 def test_case_questions_ask_the_dnr_as_written_and_the_title_back():
     cases = case_questions([_decision(written="IF-2023-<br>00055", dnr="IF/2023:55")], random.Random(1), 5)
     kinds = [c.kind for c in cases]
-    assert kinds == ["case", "case", "case_en", "dnr", "dnr"]
+    assert kinds == ["case", "case", "case_en", "dnr", "dnr", "dnr_paraphrase", "dnr_paraphrase"]
     assert cases[0].question == "Vad gällde ärende IF-2023-00055?"  # a table cell's <br> is not typed by anyone
     assert cases[0].all_of == ("yttrande", "revisionskrivelse", "ekonomiskt")
     assert cases[3].question == f"Vilket diarienummer har ärendet {TITLE[0].lower() + TITLE[1:]}?" and cases[3].dnr == "IF/2023:55"
+    # As users ask: the title's own words without its framing ("Yttrande över …"), with the nämnd and month.
+    assert cases[5].question == "Vilket diarienummer har ärendet om revisionskrivelse ekonomiskt bistånd?"
+    assert cases[6].question == ("vilket dnr hade socialnämndens ärende om revisionskrivelse ekonomiskt bistånd i "
+                                 "februari 2023?") and cases[6].dnr == "IF/2023:55"
 
 
 def test_a_case_prepared_by_another_body_is_asked_by_its_own_number():
@@ -40,7 +44,9 @@ def test_meeting_questions_come_from_protocols_with_the_parsed_facts():
     kallelse = make_chunk("Kallelse", "k", date="2023-03-14").meeting  # no protocol: no questions
     cases = meeting_questions([protocol, kallelse, protocol], random.Random(1), 10)
     by_kind = {c.kind: c for c in cases}
-    assert len(cases) == 5 and set(by_kind) == {"meeting_date", "meeting_date_en", "place", "chair", "justerare"}
+    assert len(cases) == 6 and set(by_kind) == {"meeting_date", "meeting_date_en", "meeting_date_paraphrase", "place",
+                                                "chair", "justerare"}
+    assert by_kind["meeting_date_paraphrase"].question == "vilket datum hade socialnämnden sitt sammanträde i februari 2023?"
     assert by_kind["meeting_date"].question == "När sammanträdde socialnämnden i Botkyrka i februari 2023?"
     assert by_kind["meeting_date"].gold == ("2023-02-14", "14 februari 2023") and swedish_date("2025-01-02") == "2 januari 2025"
     assert by_kind["chair"].gold == ("Viklund",) and by_kind["place"].gold == ("Kommunhuset",)
@@ -65,7 +71,7 @@ def test_a_probe_over_a_real_assistant_counts_per_kind():
 
     results = run_probe(case_questions(chunks, random.Random(1), 1), ask)
     table = summary(results)
-    assert table["case"] == (2, 2) and table["total"][1] == 5, [(r.case.question, r.text) for r in results]
+    assert table["case"] == (2, 2) and table["total"][1] == 7, [(r.case.question, r.text) for r in results]
 
 
 def test_probe_without_an_index_says_what_to_run(tmp_path, monkeypatch):

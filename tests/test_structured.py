@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.chat import Assistant
 from assistant.settings import ChatSettings
 from conftest import make_chunk
+from corpus.metadata import find_meeting_place
 from tests.fakes import ListSearcher
 
 HEADER_2023 = ("Kallelse till möte för socialnämnden 2023\n\nTid: 2023-02-14, Kl: 18:00\n\n"
@@ -38,6 +41,9 @@ def _chunks(with_protocol: bool = False) -> list:
         make_chunk(SUMMARY_144, "k-144-summary", dnr=("SN/2023:144",), date="2023-06-13", section="Sammanfattning",
                    title=TITLE_144, source_file="003_kallelse.txt"),
     ]
+    # Each header's meeting carries the place the parser reads off it, as an ingested chunk's does.
+    chunks = [replace(c, meeting=replace(c.meeting, place=find_meeting_place(c.text))) if c.item_title is None else c
+              for c in chunks]
     if with_protocol:
         chunks.append(make_chunk(DECISION_144, "p-144-beslut", dnr=("SN/2023:144",), date="2023-06-13",
                                  section="Beslut", paragraph="§ 61", title=TITLE_144, doc_type="protokoll",
@@ -234,8 +240,6 @@ def test_the_anslag_date_is_the_sätts_upp_line_not_the_first_date_after_the_wor
 
 
 def test_who_led_the_meeting_is_the_chair_with_each_ones_paragraphs():
-    from dataclasses import replace
-
     chunks = _with_cover("Datum 2019-02-26\nOrdförande: Anna Berg §§ 1012-1015, Carl Dahl § 1016-1020\n", "protokoll")
     cover = chunks[-1]
     chunks[-1] = replace(cover, meeting=replace(cover.meeting, chair="Anna Berg"))
@@ -245,7 +249,7 @@ def test_who_led_the_meeting_is_the_chair_with_each_ones_paragraphs():
 
 def test_a_chair_elected_in_a_beslut_is_not_the_meetings_chair():
     """Fullmäktige elects "Ordförande  Richard Jerneborg (M)" of a bolag; the cover block names the meeting's chair."""
-    from dataclasses import replace
+
 
     chunks = _with_cover("Datum 2019-02-26\nOrdförande Anna Berg §§ 1-2, 4-18\n", "protokoll")
     cover = chunks[-1]
@@ -280,8 +284,6 @@ def test_protokolljusterare_with_two_names_on_one_line():
 
 
 def test_a_decision_answer_to_when_was_it_decided_gives_the_meetings_date():
-    from dataclasses import replace
-
     from assistant.citations import make_citation
     from assistant.routes import decision_date_note
     from index.types import Hit
@@ -305,3 +307,27 @@ def test_a_typed_diarienummer_in_lower_case_is_a_case_question():
     assert plan.route == "case" and plan.diarienummer == ("SN/2020:64",)
     assert make_plan("Vad gällde if 2025:343?").diarienummer == ("IF/2025:343",)
     assert make_plan("Vad innehåller investeringsplan 2024-2027?").diarienummer == ()
+
+
+def test_a_place_printed_above_its_label_is_the_parsed_place_not_the_label_line():
+    # vo_2025-10-16_protokoll.md (Kungsbacka): a two-column cover prints the value above "Plats och tid för".
+    cover = ("KUNGSBACKA KOMMUN                  SAMMANTRÄDESPROTOKOLL\nNämnden för Vård & Omsorg\nDatum\n2025-10-16\n\n"
+             "Kommunfullmäktigesalen, Storgatan 37 Klockan 14:00 – 16:55\nPlats och tid för\nsammanträde\n"
+             "Beslutande    Ledamöter                     Tjänstgörande ersättare\n")
+    chunk = make_chunk(cover, "vo-cover", dnr=(), date="2025-10-16", kommun="Kungsbacka",
+                       committee="Nämnden för Vård & Omsorg", section="Dokumenthuvud", title=None,
+                       doc_type="protokoll", source_file="101_vo_protokoll.md")
+    chunk = replace(chunk, meeting=replace(chunk.meeting, place="Kommunfullmäktigesalen, Storgatan 37"))
+    answer = _ask("Var höll nämnden för Vård & Omsorg sitt möte den 16 oktober 2025?", [chunk])
+    assert answer.answered and answer.route == "meeting"
+    assert "Plats: Kommunfullmäktigesalen, Storgatan 37" in answer.text and "och tid för" not in answer.text
+    assert answer.citations[0].quote == "Kommunfullmäktigesalen, Storgatan 37 Klockan 14:00 – 16:55"
+
+
+def test_a_dnr_question_naming_a_chair_is_not_a_meeting_question():
+    from assistant.plan import make_plan
+
+    question = ("Vilket diarienummer har ärendet fråga om interpellation från Sandra Pilemalm (L) till barn- och "
+                "utbildningsnämndens ordförande Fredrik Karström (M) om resa till Kanada får ställas?")
+    assert make_plan(question).route == "retrieve"
+    assert make_plan("Vem var ordförande för barn- och utbildningsnämnden 2023?").route == "meeting"
