@@ -18,7 +18,7 @@ from assistant.glossary import document_view, with_genre_synonyms
 from assistant.intent import question_intent
 from assistant.question_language import question_language
 from assistant.llm import ChatModel, make_chat_model
-from assistant.meeting_scope import unheld_meeting, unheld_text
+from assistant.meeting_scope import held_months, unheld_meeting, unheld_text
 from assistant.meetings import MeetingKey, meeting_keys, names_committee
 from assistant.history import history_reply
 from assistant.plan import QuestionPlan, make_plan
@@ -32,7 +32,7 @@ from assistant.settings import ChatSettings
 from assistant.summary import (
     finished_summary, quoted_evidence, summary_messages, summary_so_far, verify_summary,
 )
-from assistant.year_scope import meeting_months, month_filters, named_committee, year_tier
+from assistant.year_scope import month_filters, named_committee, year_tier
 from assistant.types import Answer, FinalEvent, SourcesEvent, StreamEvent, TokenEvent, Turn
 from corpus.metadata import find_diarienummer
 from corpus.paragraphs import find_paragraphs, normalize_paragraph
@@ -189,7 +189,7 @@ class Assistant:
         of 293 key facts, answerable refused 12 -> 9, unanswerable refused 54 -> 54 of 61 (one lost, one won);
         held-out 176 -> 176, answerable refused 27 -> 25, 47 -> 47 (docs/evaluation.md, Session 11)."""
         plan = make_plan(query)
-        months = meeting_months(query, plan.committees, self.meetings, lambda c: names_committee(plan, c))
+        months = held_months(plan, self.meetings)
         first: list[Hit] = []
         for month in months:
             scoped = month_filters(filters, month)

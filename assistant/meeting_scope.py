@@ -76,6 +76,20 @@ def meeting_months(plan: QuestionPlan) -> tuple[str, ...]:
         question) else ()
 
 
+def held_months(plan: QuestionPlan, meetings: Sequence[MeetingKey]) -> tuple[str, ...]:
+    """The months the question puts a meeting event in (`meeting_months`) that the archive holds a meeting in, of
+    a nämnd the question names when it names one (and of its kommun): ("2024-02",) for "Hur röstade BUN i februari
+    2024 om …?" over an archive with BUN 2024-02-06. The retriever ranks that month's chunks first."""
+    held = []
+    for month in meeting_months(plan):
+        here = [m for m in meetings if m.date.startswith(month) and (not plan.kommuner or m.kommun in plan.kommuner)]
+        if plan.committees:
+            here = [m for m in here if m.committee and names_committee(plan, m.committee)]
+        if here:
+            held.append(month)
+    return tuple(held)
+
+
 def unheld_text(unheld: UnheldMeeting, language: str) -> str:
     """The refusal: "Det framgår inte av handlingarna. Arkivet har inget sammanträde med Socialnämnden (Botkyrka)
     i september 2019. Närmaste sammanträden i arkivet: Socialnämnden (Botkyrka) 2019-08-20, …"."""

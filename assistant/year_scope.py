@@ -10,20 +10,12 @@ held-out ablation in docs/evaluation.md, Session 7), retrieval puts such chunks 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from assistant.plan import without_dnr
 from corpus.types import Chunk
 from index.types import SearchFilters
-
-if TYPE_CHECKING:
-    from assistant.meetings import MeetingKey
-
-_MONTHS_SV = "januari februari mars april maj juni juli augusti september oktober november december".split()
-_MONTHS_EN = "january february march april may june july august september october november december".split()
-_MONTH_WORDS = (*_MONTHS_SV, *_MONTHS_EN)
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
@@ -49,35 +41,6 @@ def named_committee(question_committees: Sequence[str], named: Sequence[str]) ->
     Barn- och utbildningsnämnden and Kommunfullmäktige), or None: none, or several ("… BUN och sedan KF")."""
     distinct = list(dict.fromkeys(named))
     return distinct[0] if len(distinct) == 1 and len(question_committees) <= 1 else None
-
-
-# "i februari 2024", "in February 2024", "på sammanträdet i mars 2025", "vid decembermötet 2023": a meeting's
-# month. Not "januari–augusti 2023" (a report's period) nor "prognos per oktober 2025" (a point in time).
-_AT_MONTH = re.compile(rf"\b(?:i|in|på|under|vid|at|during)\s+(?:the\s+)?(?:\w+sammanträde\w*\s+i\s+)?"
-                       rf"({'|'.join(_MONTH_WORDS)})\s+((?:19|20)\d\d)\b", re.I)
-_MONTH_MEETING = re.compile(rf"\b({'|'.join(_MONTHS_SV)})(?:sammanträde\w*|möte\w*)\s+((?:19|20)\d\d)\b", re.I)
-
-
-def meeting_months(question: str, plan_committees: Sequence[str], meetings: Sequence[MeetingKey],
-                   named: Callable[[str], bool]) -> tuple[str, ...]:
-    """The "YYYY-MM" months the question puts a meeting in that the archive holds a meeting in (of a nämnd the
-    question names, when it names one: `named(committee)`), e.g. ("2024-02",) for "Hur röstade BUN i februari
-    2024 om …?" over an archive with BUN 2024-02-06; () when it names none or the archive has no such meeting."""
-    found = [f"{year}-{_month_number(month):02d}" for month, year in
-             [*_AT_MONTH.findall(question), *_MONTH_MEETING.findall(question)]]
-    held = []
-    for month in dict.fromkeys(found):
-        here = [m for m in meetings if m.date.startswith(month)]
-        if plan_committees and here:
-            here = [m for m in here if m.committee and named(m.committee)]
-        if here:
-            held.append(month)
-    return tuple(held)
-
-
-def _month_number(name: str) -> int:
-    name = name.casefold()
-    return (_MONTHS_SV.index(name) if name in _MONTHS_SV else _MONTHS_EN.index(name)) + 1
 
 
 def month_filters(filters: SearchFilters | None, month: str) -> SearchFilters | None:
