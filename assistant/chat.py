@@ -134,7 +134,7 @@ class Assistant:
             yield FinalEvent(Answer(routed.text, routed.citations, language, True, mode, routed.hits, query,
                                     notice, routed.parts, plan.route))
             return
-        hits = self._retrieve(query, filters)
+        hits = self._retrieve(query, filters, plan=plan)
         yield SourcesEvent(tuple(hits), query)
         base = Answer("", (), language, False, mode, tuple(hits), query, notice)
         refusal, require = self._refusal(question, query, hits, language), None
@@ -166,11 +166,12 @@ class Assistant:
             return question, None
         return question[:limit].rsplit(" ", 1)[0], prompts.TRUNCATED_NOTICE[language].format(limit=limit)
 
-    def _retrieve(self, query: str, filters: SearchFilters | None, by_scope: bool = True) -> list[Hit]:
+    def _retrieve(self, query: str, filters: SearchFilters | None, by_scope: bool = True,
+                  plan: QuestionPlan | None = None) -> list[Hit]:
         hits = (self._scope_ranked(query, filters) if by_scope and self.settings.rank_by_scope
                 else self.searcher.search(query, filters=filters))
         if by_scope:
-            hits = self._month_first(query, filters, hits)
+            hits = self._month_first(query, filters, hits, plan or make_plan(query))
         unique, seen = [], set()
         for hit in hits:  # a decision repeated in kallelse, tjänsteskrivelse and bilaga is one source
             key = hit.chunk.duplicate_of or hit.chunk.chunk_id
@@ -182,13 +183,13 @@ class Assistant:
         unique.sort(key=lambda h: not _carries_reference(query, h))  # the case the question names first
         return unique[: self.settings.context_chunks]
 
-    def _month_first(self, query: str, filters: SearchFilters | None, hits: list[Hit]) -> list[Hit]:
+    def _month_first(self, query: str, filters: SearchFilters | None, hits: list[Hit],
+                     plan: QuestionPlan) -> list[Hit]:
         """Hits from the meetings of the month the question puts a meeting in first ("Hur röstade BUN i februari
         2024 om …?"): the words rank the October 2023 decision on the same matter above February's vote.
         With the votering's proposition read from the chunk before (procedure.PROPOSITION_REACH): tune 224 -> 227
         of 293 key facts, answerable refused 12 -> 9, unanswerable refused 54 -> 54 of 61 (one lost, one won);
         held-out 176 -> 176, answerable refused 27 -> 25, 47 -> 47 (docs/evaluation.md, Session 11)."""
-        plan = make_plan(query)
         months = held_months(plan, self.meetings)
         first: list[Hit] = []
         for month in months:

@@ -228,8 +228,8 @@ def _lead(intent: Intent, chosen: Sequence[_Candidate], hits: Sequence[Hit], lan
           question: str = "") -> str | None:
     """"Diarienummer: SN/2020:33 [1]" for a dnr question, "Paragraf: § 1014 [1]" for a § question."""
     leads = EXTRACTIVE_LEADS.get(language, EXTRACTIVE_LEADS["sv"])
-    asked = terms(question)
     if intent.dnr:
+        asked = terms(question)
         for c in sorted(chosen, key=lambda c: -c.score):  # a dnr written in the best sentence wins ...
             found = find_diarienummer(c.sentence)
             own = hits[c.number - 1].chunk.diarienummer

@@ -248,12 +248,10 @@ def _groups(kind: str, text: str, query: set[str], parties: set[str], above: str
             before = [s for s in sentences[max(0, i - VOTE_CONTEXT):i] if not _VOTE_FURNITURE.search(s)]
             put: str | None = None
             if not any(_PROPOSITION.search(s) for s in before):  # what was put to the vote, further up
-                up = [s for s in sentences[max(0, i - PROPOSITION_REACH):max(0, i - VOTE_CONTEXT)]
-                      if _PROPOSITION.search(s) and not _VOTE_FURNITURE.search(s)]
+                up = [s for s in sentences[max(0, i - PROPOSITION_REACH):max(0, i - VOTE_CONTEXT)] if _proposes(s)]
                 if not up and i < PROPOSITION_REACH and above:
-                    put = next((above[p.start:p.end] for p in reversed(sentence_spans(above))
-                                if _PROPOSITION.search(above[p.start:p.end])
-                                and not _VOTE_FURNITURE.search(above[p.start:p.end])), None)
+                    put = next((s for s in reversed([above[p.start:p.end] for p in sentence_spans(above)])
+                                if _proposes(s)), None)
                 before = [*up[-1:], *before]
             after = [s for s in sentences[i + 1:i + 3] if _OUTCOME.search(s)][:1]
             context = " ".join([*([put] if put else before), sentence, *after])
@@ -269,3 +267,8 @@ def _groups(kind: str, text: str, query: set[str], parties: set[str], above: str
             bonus = PARTY_BONUS if any(f"({p})" in sentence for p in parties) else 0.0
             out.append((relevance(query, sentence) + bonus, (sentence,), None))
     return out
+
+
+def _proposes(sentence: str) -> bool:
+    """A proposition put to the nämnd ("… ställer proposition på …"), not the votering's standard lines."""
+    return bool(_PROPOSITION.search(sentence)) and not _VOTE_FURNITURE.search(sentence)
