@@ -19,8 +19,12 @@ from corpus.metadata import find_diarienummer
 from index.types import Hit
 
 _MONTH = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+# A time as the documents write one: dates, months, years, periods, and clock times and weekdays ("öppen varje
+# vardag mellan kl. 09.00 – 16.00" answers "När har träfflokalen öppet?").
 _WHEN = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}} ({_MONTH})\b|\b({_MONTH})\b|\b(19|20)\d\d\b|\bvecka \d+"
-                   r"|\bkvartal|\btertial|\bhalvår|\bårsskiftet|\bvår(en)?\b|\bhösten?\b|\bdagar\b|\bveckor\b|\bmånader\b",
+                   r"|\bkvartal|\btertial|\bhalvår|\bårsskiftet|\bvår(en)?\b|\bhösten?\b|\bdagar\b|\bveckor\b|\bmånader\b"
+                   r"|\bkl(ockan|\.)? ?\d{1,2}([.:]\d\d)?\b|\b\d{1,2}[.:]\d\d ?[–-] ?\d{1,2}[.:]\d\d\b"
+                   r"|\b(mån|tis|ons|tors|fre|lör|sön|var)dag(ar|en)?\b|\bhelg(er|en)?\b|\bdagligen\b",
                    re.I)
 _PERSON = re.compile(r"\b[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)? [A-ZÅÄÖ][a-zåäöéü]{2,}\b|\b[A-ZÅÄÖ]{3,} [A-ZÅÄÖ]{3,}\b"
                      r"|\b(ordförande|sekreterare|direktör|chef|handläggare|nämnden|styrelsen|förvaltningen"
@@ -46,6 +50,25 @@ _VOTED = re.compile(r"\b(votering\w*|omröstning\w*|röst(er|ade|ar|ning)\w*|ja-
                     r"|reserv\w*|avstår|avstod|enhälligt|acklamation)\b", re.I)
 # The fact a question of one kind must contain, as a pattern over a quoted sentence (years removed).
 REQUIRED = {"amount": FigureFilter(), "date": _WHEN, "money": MONEY}
+
+
+@dataclass(frozen=True, slots=True)
+class DateFilter:
+    """Passes a sentence that states a time other than the years the question names: "Senast när skulle 2022
+    års återrapportering vara inne?" is not answered by "Återrapportering av 2022 års utvecklingsmedel" (the
+    `require` of a date question's second pass, and the date check of judge)."""
+
+    years: tuple[int, ...] = ()
+
+    def search(self, text: str) -> re.Match[str] | None:
+        for year in self.years:
+            text = re.sub(rf"(?<![\d-]){year}(?![\d-])", " ", text)
+        return _WHEN.search(text)
+
+
+def required(kind: str, plan: QuestionPlan) -> SentenceFilter:
+    """The sentence filter of a second pass for `kind` ("amount", "date", "money")."""
+    return DateFilter(plan.years) if kind == "date" else REQUIRED[kind]
 # A judgement that a second pass, quoting only sentences of the asked kind, may overturn.
 RETRY_WITH = {"no number in the evidence": "amount", "no date in the evidence": "date",
               "no sum of money in the evidence": "money"}
@@ -139,7 +162,7 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
         return Judgement(False, f"no meeting on {plan.dates[0]}")  # "at its meeting on 21 March 2017"
     if plan.wants("justering") and all(h.chunk.meeting.doc_type == "kallelse" for h in hits):
         return Judgement(False, "only a kallelse: a protocol's justering is not in the evidence")
-    if kind == "date" and not _WHEN.search(evidence):
+    if kind == "date" and not DateFilter(plan.years).search(evidence):
         return Judgement(False, "no date in the evidence")
     if kind == "person" and not _PERSON.search(evidence):
         return Judgement(False, "no name in the evidence")
@@ -193,7 +216,7 @@ def judged_quotes(plan: QuestionPlan, question: str, hits: Sequence[Hit], langua
         kind = RETRY_WITH.get(verdict.reason or "")
         if verdict.answerable or require is not None or kind is None:
             break
-        require = REQUIRED[kind]
+        require = required(kind, plan)
     return text, citations, verdict, require
 
 
@@ -279,8 +302,8 @@ def _asked_kind(plan: QuestionPlan) -> str | None:
     """The one kind of fact the answer must contain, when the question asks for exactly one."""
     if plan.wants("decision", "dnr", "case", "comparison", "cause", "agenda", "paragraph"):
         return None
-    kinds = [k for k, asks in (("amount", ("amount",)), ("date", ("date",)), ("person", ("person",)))
-             if plan.wants(*asks)]
+    kinds = [k for k, asks in (("amount", ("amount",)), ("date", ("date",)), ("person", ("person",)),
+                               ("place", ("place",))) if plan.wants(*asks)]
     return kinds[0] if len(kinds) == 1 else None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answerability import judge, missing_topic_share
+from assistant.answerability import DateFilter, judge, missing_topic_share
 from assistant.plan import make_plan
 from conftest import make_chunk
 from index.types import Hit
@@ -26,6 +26,27 @@ def test_date_question_needs_a_date():
     assert not judge(plan, [chunk.text], _hits(chunk)).answerable
     dated = make_chunk("Projektet Privatuthyrning ska starta den 1 december 2016.", "c2")
     assert judge(plan, [dated.text], _hits(dated)).answerable
+
+
+def test_the_questions_own_year_is_no_answer_to_when():
+    plan = make_plan("Senast när skulle återrapporteringen av 2022 års utvecklingsmedel vara inne?")
+    only_year = make_chunk("Återrapportering av 2022 års utvecklingsmedel till kommuner.", "c1")
+    assert not judge(plan, [only_year.text], _hits(only_year)).answerable
+    deadline = make_chunk("Bidragsmottagare ska senast den 28 februari 2023 återrapportera 2022 års utvecklingsmedel.", "c2")
+    assert judge(plan, [deadline.text], _hits(deadline)).answerable
+    assert DateFilter((2022,)).search("beslutades 2022-05-12") and not DateFilter((2022,)).search("år 2022")
+
+
+def test_opening_hours_answer_when():
+    plan = make_plan("När har träfflokalen Bryggan öppet?")
+    hours = make_chunk("Träfflokalen Bryggan är öppen varje vardag mellan kl. 09.00 – 16.00.", "c1")
+    assert judge(plan, [hours.text], _hits(hours)).answerable
+
+
+def test_a_question_for_time_and_place_is_not_judged_on_the_time_alone():
+    plan = make_plan("När har träfflokalen Bryggan öppet, och var ligger den?")
+    place = make_chunk("Enheten har en öppen träfflokal, Bryggan i Norsborg.", "c1")
+    assert judge(plan, [place.text], _hits(place)).answerable
 
 
 def test_a_noted_oral_report_answers_no_content_question():
