@@ -174,6 +174,8 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     # samlingspartiet 182 787 kr," (decided in December 2023).
     if years and not _year_in_scope(years, " ".join([evidence, *_lead_ins(quotes, hits)]), hits):
         return Judgement(False, f"year {years[0]} not in the evidence")
+    if kind == "amount" and not _figure_in_scope(plan, years, quotes, hits):
+        return Judgement(False, "no figure of the asked year and kommun")
     decider = _decider(plan)
     if decider and not any(_same_committee(decider, h.chunk.meeting.committee) for h in hits):
         return Judgement(False, f"no decision of {decider} in the evidence")
@@ -320,6 +322,18 @@ def _year_in_scope(years: Sequence[int], evidence: str, hits: Sequence[Hit]) -> 
         return any(y in mentioned for y in years)
     meeting_years = {int(h.chunk.meeting.date[:4]) for h in hits if h.chunk.meeting.date}
     return any(y in meeting_years | {m - 1 for m in meeting_years} for y in years)
+
+
+def _figure_in_scope(plan: QuestionPlan, years: Sequence[int], quotes: Sequence[str], hits: Sequence[Hit]) -> bool:
+    """One quoted figure holds all the question's scope at once: its own ärende is of the kommun asked and its
+    sentence (or title, or meeting) of the year asked. "What was the budget of Tyresö's committee for 2019?" is not
+    answered by Tyresö's result for 2018 next to another kommun's figure for 2019."""
+    if not years and not plan.kommuner:
+        return True
+    return any(AMOUNT.search(_without_asked(figures_only(quote), plan.question))
+               and (not plan.kommuner or bool(hit.chunk.meeting.kommun and hit.chunk.meeting.kommun in plan.question))
+               and (not years or _year_in_scope(years, " ".join([quote, *_lead_ins([quote], [hit])]), [hit]))
+               for quote, hit in zip(quotes, hits))
 
 
 def _undated_years(plan: QuestionPlan, hits: Sequence[Hit]) -> tuple[int, ...]:

@@ -10,7 +10,10 @@ _NUMBER = re.compile(
     r"|how (much|many|large|big))\b"
     r"|\bwhat (share|percentage|proportion|amount)\b"
     # "Vilken investeringsram …?", "Vilket tilläggsanslag …?": a noun that is an amount of money
-    r"|\bvilke[nt] \w*(ram|ramen|budget|belopp|taxa|taxan|avgift|avgiften|kostnad|summa|anslag|ersättning)\b",
+    r"|\bvilke[nt] \w*(ram|ramen|budget|belopp|taxa|taxan|avgift|avgiften|kostnad|summa|anslag|ersättning"
+    r"|prognos|prognosen|skattesats|skattesatsen|överskott|underskott|utfall|utfallet)\b"
+    # "What was the final cost …?", "What tax rate …?"
+    r"|\bwhat (was|is|were|are) the (\w+ )?(cost|costs|price|budget|forecast|deficit|surplus|tax rate)\b",
     re.I,
 )
 _DATE = re.compile(

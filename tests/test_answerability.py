@@ -366,3 +366,21 @@ def test_a_fee_question_asks_for_a_sum_of_money():
     assert MONEY_ASK.search("Hur mycket var timtaxan för hemtjänst i Kungsbacka 2025?")
     assert MONEY_ASK.search("Hur ändrades avgiften för korttidsvistelse?")
     assert not MONEY_ASK.search("Hur många elever klarar simkraven?")
+
+
+def test_a_paragraph_reference_is_no_figure():
+    plan = make_plan("Hur stor andel av maten var svenskproducerad?")
+    chunk = make_chunk("Nämndsinitiativet behandlades vid sammanträdet 2023-02-07 (BUN §13/23).", "c1")
+    assert not judge(plan, [chunk.text], _hits(chunk)).answerable
+
+
+def test_one_figure_must_hold_both_the_kommun_and_the_year_asked():
+    plan = make_plan("Hur stor var budgeten för socialnämnden i Tyresö 2019?")
+    tyreso_2018 = make_chunk("Årets resultat blev ett underskott mot budget med 23 miljoner kronor.", "c1",
+                             kommun="Tyresö", title="Verksamhetsberättelse för år 2018", date="2019-02-26")
+    other_2019 = make_chunk("Under 2019 ökade budgeten för socialnämnden med 5,6 mkr.", "c2", kommun="Botkyrka",
+                            title="Verksamhetsberättelse 2019", date="2020-02-18")
+    assert not judge(plan, [tyreso_2018.text, other_2019.text], _hits(tyreso_2018, other_2019)).answerable
+    tyreso_2019 = make_chunk("Socialnämndens budget för 2019 var 410 miljoner kronor.", "c3", kommun="Tyresö",
+                             title="Budget 2019", date="2018-11-20")
+    assert judge(plan, [tyreso_2019.text, other_2019.text], _hits(tyreso_2019, other_2019)).answerable

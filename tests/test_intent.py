@@ -42,6 +42,10 @@ def test_a_noun_that_is_an_amount_asks_for_a_number():
     assert question_intent("Vilken investeringsram för vatten och avlopp 2026 föreslog nämnden?").number
     assert question_intent("Vilket tilläggsanslag fick valnämnden?").number
     assert not question_intent("Vilken nämnd beslutade om ramavtalet?").number
+    assert question_intent("vilken helårsprognos för 2025 redovisade förvaltningen per mars 2025?").number
+    assert question_intent("Vilken skattesats hade kommunen 2025?").number
+    assert question_intent("What was the final cost of the pipe renewal project?").number
+    assert not question_intent("What was the decision on the pipe renewal project?").number
 
 
 def test_a_named_diarienummer_is_no_question_for_one():
