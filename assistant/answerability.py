@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.citations import quoted_lines
 from assistant.extractive import SentenceFilter, extractive_answer
 from assistant.figures import AMOUNT, MONEY, MONEY_ASK, NUMBER_WORDS, YEAR, FigureFilter, figures_only, money_stated
 from assistant.glossary import document_view
@@ -193,6 +194,15 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     return Judgement(True)
 
 
+def judge_answer(plan: QuestionPlan, text: str, citations: Sequence[Citation], hits: Sequence[Hit]) -> Judgement:
+    """judge() on every sentence an extractive answer quotes (a citation holds only its chunk's first quote:
+    "Yttrande avseende … Lomma 34:1" is judged with "Detaljplanens syfte är …" quoted under it)."""
+    pairs = [(quote, hits[number - 1]) for number, quote in quoted_lines(text) if 0 < number <= len(hits)]
+    if not pairs:
+        pairs = [(c.quote, hits[c.number - 1]) for c in citations]
+    return judge(plan, [q for q, _ in pairs], [h for _, h in pairs])
+
+
 def judged_quotes(plan: QuestionPlan, question: str, hits: Sequence[Hit], language: str, sentences: int,
                   max_chunks: int, semantic: SentenceScorer | None = None, first: SentenceFilter | None = None
                   ) -> tuple[str, tuple[Citation, ...], Judgement, SentenceFilter | None]:
@@ -206,7 +216,7 @@ def judged_quotes(plan: QuestionPlan, question: str, hits: Sequence[Hit], langua
     def quoted(require: SentenceFilter | None) -> tuple[str, tuple[Citation, ...], Judgement]:
         text, citations = extractive_answer(question, hits, language, sentences, max_chunks=max_chunks,
                                             require=require, semantic=semantic)
-        return text, citations, judge(plan, [c.quote for c in citations], [hits[c.number - 1] for c in citations])
+        return text, citations, judge_answer(plan, text, citations, hits)
 
     if first is not None:
         text, citations, verdict = quoted(first)

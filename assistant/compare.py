@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.answerability import REQUIRED, judge, judged_quotes
+from assistant.answerability import REQUIRED, judge_answer, judged_quotes
 from assistant.extractive import extractive_answer
 from assistant.meetings import meeting_words
 from assistant.plan import QuestionPlan, committee_stem, compare_parts, make_plan
@@ -151,7 +151,7 @@ def timeline_reply(plan: QuestionPlan, search: Retrieve, filters: SearchFilters 
     parts: list[AnswerPart] = []
     for (kommun, committee, date), hits in list(groups.items())[:TIMELINE_MEETINGS]:
         text, citations = extractive_answer(plan.question, hits, language, PART_SENTENCES, semantic=semantic)
-        verdict = judge(plan, [c.quote for c in citations], [hits[c.number - 1] for c in citations])
+        verdict = judge_answer(plan, text, citations, hits)
         if not citations or not verdict.answerable:
             continue
         body, cited = numbering.renumber("\n".join(text.splitlines()[1:]), citations, hits)

@@ -384,3 +384,18 @@ def test_one_figure_must_hold_both_the_kommun_and_the_year_asked():
     tyreso_2019 = make_chunk("Socialnämndens budget för 2019 var 410 miljoner kronor.", "c3", kommun="Tyresö",
                              title="Budget 2019", date="2018-11-20")
     assert judge(plan, [tyreso_2019.text, other_2019.text], _hits(tyreso_2019, other_2019)).answerable
+
+
+def test_every_quoted_sentence_is_judged_not_only_each_citations_first():
+    from assistant.answerability import judge_answer
+    from assistant.citations import make_citation, quote_line
+
+    heading = "Yttrande avseende plan- och genomförandebeskrivning för Lomma 34:1"
+    purpose = "Detaljplanens syfte är att pröva lämpligheten för kommunhus och gymnasieskola inom planområdet."
+    chunk = make_chunk(f"{heading}\n{purpose}", "c1", title=heading, kommun="Lomma")
+    plan = make_plan("Vad gäller detaljplanen för gymnasiet och kommunhuset?")
+    hits = _hits(chunk)
+    citations = (make_citation(1, hits[0], heading),)  # one citation per chunk, holding its first quote
+    text = "\n".join(["Utdrag ur handlingarna som bäst matchar frågan:", quote_line(heading, 1), quote_line(purpose, 1)])
+    assert not judge(plan, [c.quote for c in citations], hits).answerable  # the heading alone
+    assert judge_answer(plan, text, citations, hits).answerable
