@@ -21,6 +21,7 @@ from assistant.prompts import PROCEDURE_INTRO
 from assistant.reply import Numbering, Reply
 from assistant.sentences import PROCEDURE_WORDS, relevance, sentence_spans, terms, topic_terms
 from assistant.types import Turn
+from corpus.decision_state import PROTOCOL_DOC_TYPES
 from corpus.paragraphs import DECISION_SECTIONS
 from corpus.types import Chunk
 from index.types import Hit
@@ -116,7 +117,19 @@ def follow_up_case(question: str, history: Sequence[Turn], archive: Archive) -> 
     if not previous.answered or not previous.citations:
         return ()
     chunk = archive.get_chunk(previous.citations[0].chunk_id)
-    return (Hit(chunk, 1.0, "exact", 1, None),) if chunk is not None else ()
+    if chunk is None:
+        return ()
+    return (Hit(_protocol_of(chunk, archive), 1.0, "exact", 1, None),)
+
+
+def _protocol_of(chunk: Chunk, archive: Archive) -> Chunk:
+    """The protocol's record of the ärende a kallelse chunk proposes: the votering and reservations are written
+    in the protocol of the same meeting, not in the kallelse the previous answer may have cited."""
+    if chunk.meeting.doc_type in PROTOCOL_DOC_TYPES or not chunk.diarienummer:
+        return chunk
+    same = [c for c in archive.case(chunk.diarienummer[0]) if c.meeting.doc_type in PROTOCOL_DOC_TYPES
+            and c.meeting.date == chunk.meeting.date and c.meeting.committee == chunk.meeting.committee]
+    return same[0] if same else chunk
 
 
 def _own_topic(question: str) -> set[str]:

@@ -149,6 +149,32 @@ def test_a_vote_follow_up_is_answered_from_the_cited_arende_even_when_its_words_
     assert {c.diarienummer for c in reply.citations} == {("IF/2025:234",)}
 
 
+def test_a_vote_follow_up_after_a_cited_kallelse_reads_the_protocol_of_that_meeting():
+    from assistant.procedure import follow_up_case
+    from assistant.types import Answer, Citation, Turn
+
+    title, dnr, committee = "Förslag till Strategi för förnyelsearbete", ("VO/2025:195",), "Nämnden för Vård & Omsorg"
+    proposal = make_chunk("Nämnden för Vård & Omsorg antar Strategi för förnyelsearbete.\n", "k1", section="Förslag till beslut",
+                          title=title, dnr=dnr, committee=committee, kommun="Kungsbacka", date="2025-11-13",
+                          source_file="vo_kallelse.md")
+    decided, counted = (make_chunk(text, cid, section=section, title=title, dnr=dnr, committee=committee,
+                                   kommun="Kungsbacka", date="2025-11-13", doc_type="protokoll",
+                                   source_file="vo_protokoll.md")
+                        for text, cid, section in (
+                            ("Nämnden för Vård & Omsorg antar Alliansens Strategi för förnyelsearbete.\n", "p1", "Beslut"),
+                            ("Omröstningsresultat\nOrdföranden finner att nämnden, med 8 ja-röster mot 3 nej-röster, "
+                             "beslutar bifall till Hravn Forsnes (M) yrkanden.\n", "p2", "Votering")))
+    archive = ListSearcher([proposal, decided, counted])
+    cited = Citation(1, "k1", dnr, "Förslag till beslut", None, title, committee, "Kungsbacka", "2025-11-13",
+                     proposal.source_file, "Nämnden för Vård & Omsorg antar Strategi för förnyelsearbete.")
+    history = (Turn("Vilken strategi antog Vård & Omsorg i november 2025?",
+                    Answer("»Nämnden … antar …« [1]", (cited,), "sv", True, "extractive")),)
+    pinned = follow_up_case("blev det votering?", history, archive)
+    assert [h.chunk.chunk_id for h in pinned] == ["p1"]
+    reply = procedure_reply(make_plan("blev det votering?"), pinned, archive, "sv", pinned=True)
+    assert reply is not None and "8 ja-röster mot 3 nej-röster" in reply.text
+
+
 def test_a_follow_up_naming_its_own_matter_or_no_history_is_searched_as_usual():
     from assistant.procedure import follow_up_case
 
