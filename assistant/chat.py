@@ -13,6 +13,7 @@ from assistant.citations import DECISION_SECTIONS, with_meeting_labels
 from assistant.answerability import judged_quotes, scope_judgement
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
+from assistant.decision_state import protocol_first
 from assistant.extractive import SentenceFilter, extractive_answer
 from assistant.glossary import document_view, with_genre_synonyms
 from assistant.intent import question_intent
@@ -178,6 +179,7 @@ class Assistant:
             if key not in seen:
                 seen.add(key)
                 unique.append(hit)
+        unique = protocol_first(unique)
         if question_intent(query).decision:  # "Vad beslutade ...?": the decision text goes first
             unique.sort(key=lambda h: h.chunk.section not in DECISION_SECTIONS)
         unique.sort(key=lambda h: not _carries_reference(query, h))  # the case the question names first

@@ -51,3 +51,22 @@ def test_state_survives_the_record() -> None:
     chunk = next(c for c in chunk_document(parse_file(SAMPLES / "004_45a1c237a718c0b7.txt"))
                  if c.decision_state == "beslut")
     assert chunk_from_record(chunk.to_record()) == chunk
+
+
+def test_the_protocols_decision_goes_before_the_kallelses_proposal_of_the_same_meeting() -> None:
+    from assistant.decision_state import protocol_first
+    from conftest import make_chunk
+    from index.types import Hit
+
+    common = dict(dnr=("VO/2025:195",), committee="Nämnden för Vård & Omsorg", date="2025-11-13",
+                  title="Strategi för förnyelsearbete")
+    proposal = make_chunk("Nämnden antar Strategi för förnyelsearbete.", "k", section="Förslag till beslut", **common)
+    background = make_chunk("Strategin följs upp årligen.", "a", section="Ärendet", **common)
+    other = make_chunk("Nämnden antar intern kontrollplan 2026.", "o", section="Beslut", doc_type="protokoll",
+                       dnr=("VO/2025:220",))
+    decided = make_chunk("Nämnden antar Alliansens Strategi för förnyelsearbete.", "p", section="Beslut",
+                         doc_type="protokoll", **common)
+    earlier = make_chunk("Nämnden antar Strategi för förnyelsearbete.", "e", section="Beslut", doc_type="protokoll",
+                         **{**common, "date": "2025-09-04"})
+    hits = [Hit(c, 1.0, "fused", i, 0.9) for i, c in enumerate((proposal, background, other, decided, earlier), 1)]
+    assert [h.chunk.chunk_id for h in protocol_first(hits)] == ["p", "a", "o", "k", "e"]
