@@ -33,7 +33,10 @@ _HISTORY = re.compile(
     r"|\binnan (fullmäktiges|kommunfullmäktiges|nämndens) beslut\b"
     r"|\b(föreslog|föreslogs|rekommenderade|tillstyrkte)\b[^?]*\b(och|men|sedan)\b[^?]*\b(beslutade|beslutades|beslöt)\b"
     r"|\b(propose|proposed|recommend|recommended)\b[^?]*\band\b[^?]*\b(decide|decided)\b"
-    r"|\bhow (was|has|did) [^?]*\b(handled|treated|dealt with)\b|\bwhat happened next\b", re.I)
+    r"|\bhow (was|has|did) [^?]*\b(handled|treated|dealt with)\b|\bwhat happened next\b"
+    # "Hur gick S-motionen … – från nämnden till fullmäktige?", "How did the committee handle the agreement …?"
+    r"|\bfrån (\w+ )?(nämnden|\w+nämnden|styrelsen|kommunstyrelsen) till (\w+ )?(fullmäktige|kommunfullmäktige|kommunstyrelsen)\b"
+    r"|\bhow did [^?]*\b(handle|treat|deal with)\b", re.I)
 _NOT_HEADING = re.compile(r"\w+\W+\w+\W+\w+")  # three words at least: no "Beslut" heading as a step's decision
 RELATED_HITS = 5  # hits whose ärende may be the same matter under another diarienummer
 SAME_MATTER = 0.6  # title similarity above which another nämnd's ärende is the same matter

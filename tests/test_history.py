@@ -30,6 +30,9 @@ def test_history_questions():
     assert asks_history(make_plan("Vilka beslut fattades om X i kommunstyrelsen och sedan i kommunfullmäktige?"))
     assert asks_history(make_plan("Vad hände sedan med uppdraget om ekonomi i balans?"))
     assert not asks_history(make_plan("Vad beslutade kommunstyrelsen om Industrigatan 23?"))
+    assert asks_history(make_plan("Hur gick S-motionen om elevhälsan – från nämnden till fullmäktige?"))
+    assert asks_history(make_plan("How did the Vård & Omsorg committee handle the agreement in autumn 2025?"))
+    assert not asks_history(make_plan("Hur gick voteringen i fullmäktige?"))
     assert asks_history(make_plan("Hur har frågan om sex timmars arbetsdag behandlats i nämnden för Vård & Omsorg?"))
     assert asks_history(make_plan("Vad hände med energi- och klimatplanen i kommunstyrelsen under våren 2026?"))
 
