@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from assistant.citations import quoted_lines
 from assistant.extractive import SentenceFilter, extractive_answer
-from assistant.figures import AMOUNT, MONEY, MONEY_ASK, NUMBER_WORDS, YEAR, FigureFilter, figures_only, money_stated
+from assistant.figures import (AMOUNT, COUNT_ASK, MONEY, MONEY_ASK, NUMBER_WORDS, YEAR, CountFilter, FigureFilter,
+                               figures_only, money_stated)
 from assistant.glossary import document_view
 from assistant.kommuner import KOMMUNER, kommun_body
 from assistant.meeting_scope import meeting_months
@@ -50,7 +51,8 @@ _ORAL = re.compile(r"muntlig (information|redovisning|föredragning)|\binformera
 _VOTED = re.compile(r"\b(votering\w*|omröstning\w*|röst(er|ade|ar|ning)\w*|ja-?röst\w*|nej-?röst\w*|\d+ ja\b|\d+ nej\b"
                     r"|reserv\w*|avstår|avstod|enhälligt|acklamation)\b", re.I)
 # The fact a question of one kind must contain, as a pattern over a quoted sentence (years removed).
-REQUIRED = {"amount": FigureFilter(), "date": _WHEN, "money": MONEY}
+COUNT = CountFilter()
+REQUIRED = {"amount": FigureFilter(), "date": _WHEN, "money": MONEY, "count": COUNT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,7 @@ def required(kind: str, plan: QuestionPlan) -> SentenceFilter:
     return DateFilter(plan.years) if kind == "date" else REQUIRED[kind]
 # A judgement that a second pass, quoting only sentences of the asked kind, may overturn.
 RETRY_WITH = {"no number in the evidence": "amount", "no date in the evidence": "date",
-              "no sum of money in the evidence": "money"}
+              "no count in the evidence": "count", "no sum of money in the evidence": "money"}
 _WORD = re.compile(r"\w+")
 # Question and procedure words that say nothing about the topic.
 _GENERIC = frozenset(
@@ -146,6 +148,8 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     kind = _asked_kind(plan)
     if kind == "amount" and not AMOUNT.search(_without_asked(figures_only(evidence), plan.question)):
         return Judgement(False, "no number in the evidence")
+    if kind == "amount" and COUNT_ASK.search(plan.question) and not COUNT.search(_without_asked(evidence, plan.question)):
+        return Judgement(False, "no count in the evidence")
     if kind == "amount" and MONEY_ASK.search(plan.question) and not money_stated(evidence, quotes, hits):
         return Judgement(False, "no sum of money in the evidence")
     numbered = _numbered_document(plan.question, evidence, hits)

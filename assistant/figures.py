@@ -26,6 +26,17 @@ MONEY = re.compile(r"\d\s*(kr\b|kronor|kkr|tkr|mkr|mnkr|msek|sek\b|miljon\w*|mil
                    rf"|\b(kr|sek)\s*\d|{NUMBER_WORDS}\s+(miljon\w*|miljard\w*|kronor)", re.I)  # "två miljoner"
 _MONEY_UNIT = re.compile(r"\b(kr|kronor|kkr|tkr|mkr|mnkr|msek|sek|miljon\w*|miljard\w*)\b", re.I)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+# "den 14 november 2023": a day of the month, no amount.
+_WRITTEN_DATE = re.compile(r"\b\d{1,2}(:e|:a)? (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober"
+                           r"|november|december)\b", re.I)
+# "Hur många anmälningar …?" asks for a count: not answered by a sum, a share, a duration or an age ("23 miljoner
+# kronor", "36 timmars veckovila", "ungdomar 18-21 år"). "Hur många procent/kronor …?" asks for those units.
+_NOT_COUNTS = r"kr|kronor|kkr|tkr|mkr|mnkr|msek|sek|miljon\w*|miljard\w*|procent|%|timm\w*|tim|dagar|dag|dygn|veckor" \
+              r"|vecka|veckors|månader|månad|månaders|år|års|åringar|minuter|kvm|m2|ha|hektar|km|meter|kl"
+COUNT_ASK = re.compile(rf"\bhur många\b(?!\s+({_NOT_COUNTS})\b)|\bhow many\b(?!\s+(percent|kronor|hours|days|years)\b)",
+                       re.I)
+_FIGURE = re.compile(rf"(?<![\d,.])\d+(?:[ \u00a0]\d{{3}})*(?:[.,]\d+)?(?:\s*[-–]\s*\d+)?(?![\d])|{NUMBER_WORDS}", re.I)
+_UNIT_AFTER = re.compile(rf"\s*({_NOT_COUNTS})(?!\w)", re.I)
 _DNR_WRITTEN = re.compile(r"\b[A-ZÅÄÖ]{2,5}[ /-]?\d{4}[:/-]\d+\b")
 _PARAGRAPH_NUMBER = re.compile(r"§§?\s*\d+(\s*[-–]\s*\d+|/\d\d)?")  # "§ 12-14", "BUN §13/23" (§ 13 of 2023)
 _ENUMERATOR = re.compile(r"(?m)^\s*\d{1,2}[.)]\s+(?=[A-ZÅÄÖa-zåäö])|(?<=[.:;]\s)\d{1,2}[.)]\s")
@@ -39,10 +50,19 @@ class FigureFilter:
         return AMOUNT.search(figures_only(text))
 
 
+class CountFilter:
+    """Passes a sentence that states a count: a figure not given in kronor, procent, time or age (the `require`
+    of a "Hur många …?" question's second pass)."""
+
+    def search(self, text: str) -> re.Match[str] | None:
+        text = figures_only(text)
+        return next((m for m in _FIGURE.finditer(text) if not _UNIT_AFTER.match(text, m.end())), None)
+
+
 def figures_only(text: str) -> str:
     """`text` without the digits that are no amounts: years, ISO dates, diarienummer, § numbers and list numbers
     ("1. Verksamhetsberättelsen godkänns." states no figure)."""
-    text = _ISO_DATE.sub(" ", text)
+    text = _WRITTEN_DATE.sub(" ", _ISO_DATE.sub(" ", text))
     for dnr in find_diarienummer(text):
         text = text.replace(dnr, " ")
     text = _DNR_WRITTEN.sub(" ", text)

@@ -399,3 +399,25 @@ def test_every_quoted_sentence_is_judged_not_only_each_citations_first():
     text = "\n".join(["Utdrag ur handlingarna som bäst matchar frågan:", quote_line(heading, 1), quote_line(purpose, 1)])
     assert not judge(plan, [c.quote for c in citations], hits).answerable  # the heading alone
     assert judge_answer(plan, text, citations, hits).answerable
+
+
+def test_a_count_question_is_not_answered_by_a_sum_a_duration_or_a_day():
+    plan = make_plan("Hur många lex Maria-anmälningar gjordes inom individ- och familjeomsorgen 2018?")
+    for text in ("Resultatet för individ- och familjeomsorgen 2018 blev ett underskott med 23 miljoner kronor.",
+                 "Individ- och familjeomsorgen ska redovisa anmälningar till nämnden den 14 november 2018."):
+        chunk = make_chunk(text, "c1", title="Verksamhetsberättelse 2018", date="2019-02-26")
+        assert not judge(plan, [text], _hits(chunk)).answerable, text
+    counted = "Under 2018 gjordes 4 lex Maria-anmälningar inom individ- och familjeomsorgen."
+    chunk = make_chunk(counted, "c2", title="Verksamhetsberättelse 2018", date="2019-02-26")
+    assert judge(plan, [counted], _hits(chunk)).answerable
+
+
+def test_count_filter_tells_counts_from_other_figures():
+    from assistant.figures import CountFilter
+
+    count = CountFilter()
+    assert count.search("15 nyanlända hushåll ska ha fått ett hyreskontrakt")
+    assert count.search("Det finns inga ärenden att redovisa")
+    assert count.search("totalt 1 250 anmälningar.")
+    for text in ("minst 36 timmars veckovila", "ungdomar 18-21 år", "ökade med 3,5 procent", "2,5 mkr", "12 %"):
+        assert not count.search(text), text
