@@ -403,8 +403,8 @@ def test_every_quoted_sentence_is_judged_not_only_each_citations_first():
 
 def test_a_count_question_is_not_answered_by_a_sum_a_duration_or_a_day():
     plan = make_plan("Hur många lex Maria-anmälningar gjordes inom individ- och familjeomsorgen 2018?")
-    for text in ("Resultatet för individ- och familjeomsorgen 2018 blev ett underskott med 23 miljoner kronor.",
-                 "Individ- och familjeomsorgen ska redovisa anmälningar till nämnden den 14 november 2018."):
+    for text in ("Arbetet med lex Maria-anmälningar inom individ- och familjeomsorgen 2018 kostade 2 miljoner kronor.",
+                 "Individ- och familjeomsorgen redovisar lex Maria-anmälningar till nämnden den 14 november 2018."):
         chunk = make_chunk(text, "c1", title="Verksamhetsberättelse 2018", date="2019-02-26")
         assert not judge(plan, [text], _hits(chunk)).answerable, text
     counted = "Under 2018 gjordes 4 lex Maria-anmälningar inom individ- och familjeomsorgen."
