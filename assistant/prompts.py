@@ -120,6 +120,7 @@ EXTRACTIVE_LEADS = {
 STRUCTURED = {
     "sv": {
         "case": "Ärende", "text": "Text", "beslut": "Beslut (protokoll)",
+        "cited_case": "{dnr} finns inte som eget ärende i arkivet; numret nämns i dessa handlingar:",
         "förslag": "Förslag till beslut (inte fattat beslut)",
         "only_proposal": "Observera: arkivet innehåller bara förslaget till beslut; protokollet med nämndens "
         "beslut finns inte i arkivet.",
@@ -136,6 +137,7 @@ STRUCTURED = {
     },
     "en": {
         "case": "Case", "text": "Text", "beslut": "Decision (minutes)",
+        "cited_case": "{dnr} is not a case of its own in the archive; the number is cited in these documents:",
         "förslag": "Proposed decision (not yet taken)",
         "only_proposal": "Note: the archive holds only the proposed decision; the minutes with the committee's "
         "decision are not in the archive.",

@@ -13,6 +13,7 @@ from assistant.prompts import STRUCTURED
 from assistant.reply import Numbering, Reply
 from assistant.sentences import sentence_spans
 from assistant.types import AnswerPart
+from corpus.metadata import iter_dnr
 from corpus.types import Chunk
 from index.types import Hit, SearchFilters
 
@@ -32,7 +33,7 @@ def case_reply(plan: QuestionPlan, archive: Archive, language: str) -> Reply | N
     words = STRUCTURED[language]
     chunks = [c for dnr in plan.diarienummer for c in archive.case(dnr) or compound_case(archive, dnr)]
     if not chunks:
-        return None
+        return cited_case_reply(plan, archive, language)
     numbering = Numbering()
     dnr = plan.diarienummer[0]
     by_meeting: dict[tuple[str | None, str | None, str | None, str], list[Chunk]] = {}
@@ -98,6 +99,50 @@ def meeting_reply(plan: QuestionPlan, archive: Archive, meetings: Sequence[Meeti
     lines = [f"**{p.label}**: {p.text}" for p in parts]
     return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits),
                  parts=tuple(parts) if len(parts) > 1 else ())
+
+
+CITED_MEETINGS = 3  # documents listed for a diarienummer that only others' text cites
+
+
+def cited_case_reply(plan: QuestionPlan, archive: Archive, language: str) -> Reply | None:
+    """A diarienummer no ärende carries but a document's text cites ("§ 19 KS Revidering av kommunstyrelsens
+    delegationsordning 2023 KS/2022:00491" among a nämnd's anmälningsärenden): each citing line, quoted. None when
+    no indexed text writes the number."""
+    dnr = plan.diarienummer[0]
+    numbering = Numbering()
+    lines = [STRUCTURED[language]["cited_case"].format(dnr=dnr)]
+    seen: set[tuple[str | None, str | None]] = set()
+    for hit in [*archive.search(dnr, k=20, method="keyword"), *archive.search(plan.question, k=20)]:
+        chunk = hit.chunk
+        line = _citing_line(chunk.text, dnr)
+        key = (chunk.meeting.date, chunk.meeting.committee)
+        if line is None or key in seen:
+            continue
+        seen.add(key)
+        where = ", ".join(p for p in (chunk.meeting.committee, chunk.meeting.kommun, chunk.meeting.date) if p)
+        title = f", {chunk.item_title}" if chunk.item_title else ""
+        lines.append(f"- {where} ({chunk.meeting.doc_type}{title}): »{_shown(line)}« [{numbering.cite(_hit(chunk), line)}]")
+        if len(seen) >= CITED_MEETINGS:
+            break
+    if not numbering.hits:
+        return None
+    return Reply("\n".join(lines), numbering.all_citations(), tuple(numbering.hits))
+
+
+def _citing_line(text: str, dnr: str) -> str | None:
+    """The line of `text` that writes `dnr`, with the line above when the number's line is a wrapped tail
+    ("§ 19 KS Revidering av kommunstyrelsens delegationsordning" / "2023 KS/2022:00491")."""
+    match = next((m for m in iter_dnr(text) if m.canonical == dnr), None)
+    if match is None:
+        return None
+    start = text.rfind("\n", 0, match.start) + 1
+    end = text.find("\n", match.end)
+    end = len(text) if end < 0 else end
+    if len(text[start:match.start].split()) < 3 and start > 0:
+        above = text.rfind("\n", 0, start - 1) + 1
+        if text[above:start].strip():
+            start = above
+    return text[start:end].strip() or None
 
 
 def compound_case(archive: Archive, dnr: str) -> list[Chunk]:

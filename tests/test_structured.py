@@ -90,6 +90,17 @@ def test_case_not_in_the_archive_is_refused():
     assert not answer.answered
 
 
+def test_a_number_only_others_text_cites_is_answered_with_the_citing_line():
+    listed = make_chunk("Dessa ärenden anmäls till nämnden:\n\n§ 15 KS Firmatecknare 2023 KS/2022:00791\n\n"
+                        "§ 19 KS Revidering av kommunstyrelsens delegationsordning\n2023 KS/2022:00491\n", "anm",
+                        section="Ärendet", title="Anmälningsärenden", dnr=("SN/2023:596",))
+    answer = _ask("Vad gällde KS/2022:00491?", [*_chunks(), listed])
+    assert answer.answered and answer.route == "case"
+    assert "finns inte som eget ärende" in answer.text
+    assert "§ 19 KS Revidering av kommunstyrelsens delegationsordning 2023 KS/2022:00491" in answer.text
+    assert "Firmatecknare" not in answer.text and [c.chunk_id for c in answer.citations] == ["anm"]
+
+
 def test_when_and_where_a_meeting_was_held():
     answer = _ask("När och var sammanträdde socialnämnden den 14 februari 2023?")
     assert answer.answered and answer.route == "meeting"
