@@ -14,6 +14,7 @@ from assistant.answerability import judged_quotes, scope_judgement
 from assistant.condense import condense
 from assistant.errors import LLMBackendError
 from assistant.decision_state import protocol_first
+from assistant.dnr_lines import dnr_line_first
 from assistant.extractive import SentenceFilter, extractive_answer
 from assistant.glossary import document_view, with_genre_synonyms
 from assistant.intent import question_intent
@@ -171,8 +172,9 @@ class Assistant:
                   plan: QuestionPlan | None = None) -> list[Hit]:
         hits = (self._scope_ranked(query, filters) if by_scope and self.settings.rank_by_scope
                 else self.searcher.search(query, filters=filters))
+        plan = plan or make_plan(query)
         if by_scope:
-            hits = self._month_first(query, filters, hits, plan or make_plan(query))
+            hits = self._month_first(query, filters, hits, plan)
         unique, seen = [], set()
         for hit in hits:  # a decision repeated in kallelse, tjänsteskrivelse and bilaga is one source
             key = hit.chunk.duplicate_of or hit.chunk.chunk_id
@@ -180,6 +182,8 @@ class Assistant:
                 seen.add(key)
                 unique.append(hit)
         unique = protocol_first(unique)
+        if by_scope and plan.wants("dnr") and not plan.diarienummer:  # "Vilket diarienummer har …?"
+            unique = dnr_line_first(query, unique, self.searcher, filters)
         if question_intent(query).decision:  # "Vad beslutade ...?": the decision text goes first
             unique.sort(key=lambda h: h.chunk.section not in DECISION_SECTIONS)
         unique.sort(key=lambda h: not _carries_reference(query, h))  # the case the question names first
