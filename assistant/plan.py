@@ -183,9 +183,10 @@ def _month_number(name: str) -> int:
 def _kommuner(question: str) -> tuple[str, ...]:
     found: list[tuple[int, str]] = []
     for name in sorted(KOMMUNER, key=len, reverse=True):
-        # Only in place position: "i Lomma", "Lommas", "Lomma kommun", "in Lomma" (not "Vara" opening a sentence).
+        # Only in place position: "i Lomma", "Lommas", "Kungsbacka's", "Lomma kommun", "in Lomma" (not "Vara" opening
+        # a sentence).
         pattern = rf"(?:\b(?:i|för|från|inom|hos|med|mot|respektive|än|och|eller|in|of|for|at|with|and)\s+{re.escape(name)}(?:s|'s)?\b|\b{re.escape(name)}" \
-                  rf"(?:s|'s)?\s+(?:kommun|stad)|\b{re.escape(name)}s\b)"
+                  rf"(?:s|'s)?\s+(?:kommun|stad)|\b{re.escape(name)}(?:s|'s)\b)"
         match = re.search(pattern, question)
         if match and name not in (n for _, n in found):
             found.append((match.start(), name))

@@ -47,6 +47,7 @@ def test_kommuner_in_place_position_only_in_order_of_mention():
     # "Salem" as the last of a list of partners is not a kommun the question compares.
     plan = make_plan("Har samordningsförbundet för Botkyrka, Huddinge och Salem haft några ärenden?")
     assert compare_parts(plan) == () and plan.route == "retrieve"
+    assert make_plan("How did Kungsbacka's Vård & Omsorg committee handle it?").kommuner == ("Kungsbacka",)
 
 
 def test_compare_parts_are_the_years_but_not_a_planning_period():
