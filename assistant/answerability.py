@@ -69,8 +69,25 @@ class DateFilter:
         return _WHEN.search(text)
 
 
+@dataclass(frozen=True, slots=True)
+class TopicFilter:
+    """Passes a sentence holding at least half of the question's topic words: the second pass of a question whose
+    best-scored sentences (the decision's) lack its topic ("Hur mycket höjdes det interna sparkravet …?" is answered
+    in the Ärendet, "… det interna sparkravet ökas från 18,6 miljoner kronor till 22,6 miljoner kronor")."""
+
+    stems: frozenset[str]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        found = terms(text)
+        if self.stems and 2 * len(self.stems & found) >= len(self.stems):
+            return re.match(r"", text)
+        return None
+
+
 def required(kind: str, plan: QuestionPlan) -> SentenceFilter:
-    """The sentence filter of a second pass for `kind` ("amount", "date", "money")."""
+    """The sentence filter of a second pass for `kind` ("amount", "date", "money", "count", "topic")."""
+    if kind == "topic":
+        return TopicFilter(frozenset(stem_term(w) for w in topic_words(_topic(plan))))
     return DateFilter(plan.years) if kind == "date" else REQUIRED[kind]
 # A judgement that a second pass, quoting only sentences of the asked kind, may overturn.
 RETRY_WITH = {"no number in the evidence": "amount", "no date in the evidence": "date",
@@ -187,12 +204,7 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     for dnr in plan.diarienummer:
         if not any(dnr in h.chunk.diarienummer for h in hits) and dnr not in find_diarienummer(evidence):
             return Judgement(False, f"{dnr} not in the evidence")
-    # Kommun and nämnd are scope (refusal.out_of_scope judges them), not topic; English words never occur
-    # in the Swedish documents, so an English question is judged on its Swedish terms.
-    topic = document_view(plan.question, plan.language)
-    for name in (*plan.kommuner, *plan.committees):
-        topic = re.sub(rf"\b{re.escape(name)}\w*", " ", topic, flags=re.I)
-    missing = missing_topic_share(topic, context)
+    missing = missing_topic_share(_topic(plan), context)
     if missing >= MAX_MISSING_TOPIC:
         return Judgement(False, f"topic words missing ({missing:.2f})")
     return Judgement(True)
@@ -230,6 +242,8 @@ def judged_quotes(plan: QuestionPlan, question: str, hits: Sequence[Hit], langua
     for _ in range(2):
         text, citations, verdict = quoted(require)
         kind = RETRY_WITH.get(verdict.reason or "")
+        if kind is None and (verdict.reason or "").startswith("topic words missing"):
+            kind = "topic"
         if verdict.answerable or require is not None or kind is None:
             break
         require = required(kind, plan)
@@ -301,12 +315,26 @@ def _numbered_document(question: str, evidence: str, hits: Sequence[Hit]) -> str
     return None
 
 
+def _topic(plan: QuestionPlan) -> str:
+    """The question as topic words are read from: kommun and nämnd are scope (refusal.out_of_scope judges them),
+    not topic; English words never occur in the Swedish documents, so an English question is read in Swedish."""
+    topic = document_view(plan.question, plan.language)
+    for name in (*plan.kommuner, *plan.committees):
+        topic = re.sub(rf"\b{re.escape(name)}\w*", " ", topic, flags=re.I)
+    return topic
+
+
+def topic_words(question: str) -> list[str]:
+    """The question's topic words: ≥ 6 letters, not digits, not question or procedure vocabulary."""
+    return [w for w in _WORD.findall(question.lower()) if len(w) >= 6 and not w.isdigit() and w not in _GENERIC]
+
+
 def missing_topic_share(question: str, evidence: str) -> float:
     """Share of the question's topic words (≥ 6 letters, not question vocabulary) absent from `evidence`.
 
     Words are compared by their 6-letter stems (assistant.sentences.terms); fewer than 3 topic words give 0.0.
     """
-    words = [w for w in _WORD.findall(question.lower()) if len(w) >= 6 and not w.isdigit() and w not in _GENERIC]
+    words = topic_words(question)
     if len(words) < 2:
         return 0.0
     found = terms(evidence)

@@ -421,3 +421,16 @@ def test_count_filter_tells_counts_from_other_figures():
     assert count.search("totalt 1 250 anmälningar.")
     for text in ("minst 36 timmars veckovila", "ungdomar 18-21 år", "ökade med 3,5 procent", "2,5 mkr", "12 %"):
         assert not count.search(text), text
+
+
+def test_a_second_pass_quotes_the_sentence_that_holds_the_topic_the_decision_lacks():
+    from assistant.answerability import judged_quotes
+
+    question = "Hur mycket höjdes socialnämndens interna sparkrav för 2024 när budgeten reviderades?"
+    decision = make_chunk("Socialnämnden beslutar fastställa reviderad nämndsbudget för socialnämnden år 2024 om "
+                          "1 250 miljoner kronor.", "b", section="Beslut", title="Revidering av nämndsbudget 2024")
+    reason = make_chunk("Orsaken till revideringen är att äldreomsorgsreformen felaktigt budgeterats. Nämndsbudgeten "
+                        "revideras så att det interna sparkravet ökas från 18,6 miljoner kronor till 22,6 miljoner "
+                        "kronor.", "a", section="Ärendet", title="Revidering av nämndsbudget 2024")
+    text, _, verdict, _ = judged_quotes(make_plan(question), question, _hits(decision, reason), "sv", 1, 4)
+    assert verdict.answerable and "22,6 miljoner kronor" in text
