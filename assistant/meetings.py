@@ -30,6 +30,10 @@ _TIME_LINE = re.compile(rf"^[ \t*]*(Tid|Datum|Sammanträdesdatum)\b:?[^\n]*?({_I
                         re.M | re.I)
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 _CLOCK_LINE = re.compile(r"^[ \t*]*(Tid|Klockan|Kl\.?)\b:?[^\n]*?\b\d{1,2}[:.]\d{2}\b[^\n]*$", re.M | re.I)
+# "### Frånvarande" / "Ajda Asgari (MP), Ordförande" / " José Blanco Garcia (S)": a protocol's list of the absent,
+# as one block (the label, then its lines up to a blank line), or "Frånvarande: …" on one line.
+_ABSENT = re.compile(r"^[ \t#*]*(?:Frånvarande|Ej närvarande)(?: ledamöter)?[ \t]*:?[ \t]*(?:\n[ \t]*)+((?:[^\n]+\n?)+)"
+                     r"|^[ \t#*]*(?:Frånvarande|Ej närvarande)[ \t]*:[ \t]*(\S[^\n]*)$", re.M | re.I)
 _PLACE_LINE = re.compile(r"^[ \t*]*(Plats|Lokal|Sammanträdesplats)\b:?[ \t]+\S[^\n]*$", re.M | re.I)
 _JUSTERING = re.compile(rf"Justering\w*(?:[^\n\d]|\n(?!\n)){{0,60}}?({_ISO})|justera\w* (?:den |)({_ISO})", re.I)
 # "Paragrafer 1012–1020", "Paragrafer § 39–49" (also mid-line, in a table-like cover block), "§§ 93–101".
@@ -116,11 +120,13 @@ def meeting_facts(plan: QuestionPlan, meeting: MeetingKey, hits: Sequence[Hit]) 
     for role in roles:
         field = {"ordförande": "chair", "sekreterare": "secretary", "justerare": "adjusters"}.get(role)
         facts += _role(cover, role) or (_parsed(hits, field, role.capitalize()) if field else [])
+    if plan.wants("attendance"):
+        facts += _absent(hits)
     if plan.wants("agenda"):
         facts += _agenda(hits)
     if plan.wants("paragraphs"):
         facts += _line(hits, _PARAGRAPHS_LINE, "Paragrafer", None)
-    asked = roles or plan.wants("justering", "anslag", "agenda", "paragraphs")
+    asked = roles or plan.wants("justering", "anslag", "agenda", "paragraphs", "attendance")
     wants_when = plan.wants("time", "date") and not plan.wants("justering", "anslag", "paragraphs")
     if wants_when or not (facts or asked):
         when = _line(hits, _TIME_LINE, "Datum och tid", meeting.date)
@@ -200,6 +206,19 @@ def _parsed(hits: Sequence[Hit], field: str, label: str) -> list[Fact]:
                     label_value = quote.split(":", 1)
                     shown = " ".join(label_value[1].split()) if "§" in quote and len(label_value) == 2 else value
                     return [Fact(label, shown, quote, candidate)]
+    return []
+
+
+def _absent(hits: Sequence[Hit]) -> list[Fact]:
+    """Who was absent, quoted from the protocol's list ("Var ordföranden med?" is answered by "Frånvarande" /
+    "Ajda Asgari (MP), Ordförande")."""
+    for hit in _ordered(hits):
+        match = _ABSENT.search(hit.chunk.text)
+        if match:
+            names = (match.group(1) or match.group(2) or "").strip()
+            quote = hit.chunk.text[match.start():match.start(1 if match.group(1) else 2) + len(names)].strip(" \t#*")
+            return [Fact("Frånvarande", "; ".join(" ".join(n.split()) for n in names.splitlines() if n.strip()),
+                         quote, hit)]
     return []
 
 

@@ -39,6 +39,9 @@ _ROLE = re.compile(r"\b(ordförande|vice ordförande|sekreterare|justerare|juste
                    r"|(vem|vilka|who) (\w+ ){0,3}(justera\w*|adjust\w*|signed)|chaired|(vem|who) (ledde|led|presided)"
                    r"|chair\w*|secretary|present)\b", re.I)
 _JUSTERING = re.compile(r"\b(justera\w*|adjust\w*|signed|approved the minutes)\b", re.I)
+# "Var ordföranden med på mötet?", "and was the chair there?": who attended the meeting.
+_ATTENDANCE = re.compile(r"\b(var|was|were) (\w+ ){0,3}(med|närvarande|frånvarande|där|there|present|absent)\b"
+                         r"|\b(närvarade|frånvarade|attended)\b", re.I)
 # The notice of a justered protocol ("anslaget sattes upp …"), not an appropriation ("anslaget på 50 mnkr"): the
 # word with what is posted, or put up and taken down.
 _ANSLAG = re.compile(r"\banslog\w*|\banslagstavla\w*|\banslag\w*\b(?=[^?.]*\b(justering\w*|protokoll\w*|sattes upp|sätts upp"
@@ -74,7 +77,7 @@ class QuestionPlan:
     question: str
     language: str  # "sv" | "en"
     asks: frozenset[str]  # amount, date, time, place, person, decision, case, dnr, paragraph, agenda,
-    #                       justering, anslag, meeting, comparison, timeline, cause, vote
+    #                       justering, anslag, attendance, meeting, comparison, timeline, cause, vote
     kommuner: tuple[str, ...]  # named kommuner, as written in the list of kommuner
     committees: tuple[str, ...]  # named nämnder, lower-cased stems ("socialnämnd")
     years: tuple[int, ...]
@@ -142,10 +145,13 @@ def _asks(question: str) -> frozenset[str]:
         ("dnr", intent.dnr), ("paragraph", intent.paragraph), ("decision", intent.decision),
         ("meeting", intent.meeting), ("cause", intent.cause)) if on}
     checks = (("case", _CASE), ("agenda", _AGENDA), ("comparison", _COMPARE), ("timeline", _TIMELINE),
-              ("vote", _VOTE), ("role", _ROLE), ("justering", _JUSTERING), ("anslag", _ANSLAG))
+              ("vote", _VOTE), ("role", _ROLE), ("justering", _JUSTERING), ("anslag", _ANSLAG),
+              ("attendance", _ATTENDANCE))
     asks |= {name for name, pattern in checks if pattern.search(question)}
     if _PLACE_ASK.search(question):
         asks.add("place")
+    if "amount" in asks:
+        asks.discard("attendance")  # "Hur många var med i projektet?" counts participants
     if "role" in asks:
         asks.add("person")
     if _MONTH_MEETING.search(question):
@@ -237,6 +243,8 @@ def _is_meeting_question(plan: QuestionPlan) -> bool:
     if plan.diarienummer or "dnr" in asks:  # "Vilket diarienummer har … interpellation till nämndens ordförande …?"
         return False
     if asks & {"justering", "anslag"} and asks & {"date", "time", "person"}:
+        return True
+    if "attendance" in asks and (_MET.search(plan.question) or "role" in asks):  # "Var ordföranden med på mötet?"
         return True
     if "agenda" in asks or ("paragraphs" in asks and (_MET.search(plan.question) or _PROTOCOL.search(plan.question))):
         return True
