@@ -25,6 +25,7 @@ from assistant.meetings import MeetingKey, meeting_keys, names_committee
 from assistant.history import history_reply
 from assistant.plan import QuestionPlan, make_plan
 from assistant.procedure import follow_up_case, procedure_reply
+from assistant.recipients import recipients_reply
 from assistant.routes import DECISION_ASKED, add_quote, decision_date_note, decision_note, routed_reply, searched
 from assistant.refusal import (
     CorpusScope, best_similarity, has_exact_match, missing_topic_share, out_of_scope, term_coverage,
@@ -144,7 +145,8 @@ class Assistant:
         if refusal is None:  # a case's history meeting by meeting, or the ärende's yrkanden and votering
             pinned = follow_up_case(question, history, self.searcher)  # "and how did the vote go?"
             procedure = history_reply(plan, hits, self.searcher, language, self.semantic) or procedure_reply(
-                plan, pinned or hits, self.searcher, language, pinned=bool(pinned))
+                plan, pinned or hits, self.searcher, language, pinned=bool(pinned)) or recipients_reply(
+                plan, hits, self.searcher, language)  # "Vem skickas beslutet till?"
         if procedure is not None and not (scope := scope_judgement(plan, procedure.hits)).answerable:
             log.info("Refusing %r: %s", query, scope.reason)  # a votering of another nämnd, year or kommun
             procedure, refusal = None, self._cannot_answer(plan, filters)

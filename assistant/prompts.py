@@ -107,6 +107,10 @@ EXTRACTIVE_INTRO = {
     "en": "Excerpts from the documents that best match the question (quoted in Swedish):",
 }
 # First line of an answer quoting an ärende's yrkanden, votering or jäv (assistant/procedure.py).
+RECIPIENTS_INTRO = {
+    "sv": "Beslutet skickas (expedieras) till:",
+    "en": "The decision is sent to (quoted in Swedish):",
+}
 PROCEDURE_INTRO = {
     "sv": "Ur ärendets handläggning (yrkanden, beslutsgång, votering):",
     "en": "From the item's procedure (motions, decision process, votes), quoted in Swedish:",
