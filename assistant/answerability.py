@@ -51,8 +51,9 @@ _ORAL = re.compile(r"muntlig (information|redovisning|föredragning)|\binformera
 _VOTED = re.compile(r"\b(votering\w*|omröstning\w*|röst(er|ade|ar|ning)\w*|ja-?röst\w*|nej-?röst\w*|\d+ ja\b|\d+ nej\b"
                     r"|reserv\w*|avstår|avstod|enhälligt|acklamation)\b", re.I)
 # The fact a question of one kind must contain, as a pattern over a quoted sentence (years removed).
+# (A date's filter depends on the question's years: required() builds it, and the topic filter.)
 COUNT = CountFilter()
-REQUIRED = {"amount": FigureFilter(), "date": _WHEN, "money": MONEY, "count": COUNT}
+REQUIRED = {"amount": FigureFilter(), "money": MONEY, "count": COUNT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +78,8 @@ class TopicFilter:
 
     stems: frozenset[str]
 
-    def search(self, text: str) -> re.Match[str] | None:
-        found = terms(text)
-        if self.stems and 2 * len(self.stems & found) >= len(self.stems):
-            return re.match(r"", text)
-        return None
+    def search(self, text: str) -> bool:
+        return bool(self.stems) and 2 * len(self.stems & terms(text)) >= len(self.stems)
 
 
 def required(kind: str, plan: QuestionPlan) -> SentenceFilter:
@@ -89,6 +87,8 @@ def required(kind: str, plan: QuestionPlan) -> SentenceFilter:
     if kind == "topic":
         return TopicFilter(frozenset(stem_term(w) for w in topic_words(_topic(plan))))
     return DateFilter(plan.years) if kind == "date" else REQUIRED[kind]
+
+
 # A judgement that a second pass, quoting only sentences of the asked kind, may overturn.
 RETRY_WITH = {"no number in the evidence": "amount", "no date in the evidence": "date",
               "no count in the evidence": "count", "no sum of money in the evidence": "money"}
@@ -175,7 +175,7 @@ def judge(plan: QuestionPlan, quotes: Sequence[str], hits: Sequence[Hit]) -> Jud
     if plan.wants("vote") and not _VOTED.search(" ".join(h.chunk.text for h in hits)):
         return Judgement(False, "no votering in the evidence")
     # Evidence from another kommun than the one asked about (any kommun the question writes counts).
-    if plan.kommuner and not any(h.chunk.meeting.kommun and h.chunk.meeting.kommun in plan.question for h in hits):
+    if plan.kommuner and not any(_of_asked_kommun(plan, h) for h in hits):
         return Judgement(False, f"no evidence from {plan.kommuner[0]}")
     if plan.months and plan.wants("meeting") and not any((h.chunk.meeting.date or "")[:7] in plan.months for h in hits):
         return Judgement(False, f"no meeting in {plan.months[0]}")
@@ -373,9 +373,14 @@ def _figure_in_scope(plan: QuestionPlan, years: Sequence[int], quotes: Sequence[
     if not years and not plan.kommuner:
         return True
     return any(AMOUNT.search(_without_asked(figures_only(quote), plan.question))
-               and (not plan.kommuner or bool(hit.chunk.meeting.kommun and hit.chunk.meeting.kommun in plan.question))
+               and (not plan.kommuner or _of_asked_kommun(plan, hit))
                and (not years or _year_in_scope(years, " ".join([quote, *_lead_ins([quote], [hit])]), [hit]))
                for quote, hit in zip(quotes, hits))
+
+
+def _of_asked_kommun(plan: QuestionPlan, hit: Hit) -> bool:
+    """The hit's meeting is of a kommun the question writes (any kommun it writes counts)."""
+    return bool(hit.chunk.meeting.kommun and hit.chunk.meeting.kommun in plan.question)
 
 
 def _undated_years(plan: QuestionPlan, hits: Sequence[Hit]) -> tuple[int, ...]:

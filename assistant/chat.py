@@ -172,9 +172,9 @@ class Assistant:
 
     def _retrieve(self, query: str, filters: SearchFilters | None, by_scope: bool = True,
                   plan: QuestionPlan | None = None) -> list[Hit]:
-        hits = (self._scope_ranked(query, filters) if by_scope and self.settings.rank_by_scope
-                else self.searcher.search(query, filters=filters))
         plan = plan or make_plan(query)
+        hits = (self._scope_ranked(query, filters, plan) if by_scope and self.settings.rank_by_scope
+                else self.searcher.search(query, filters=filters))
         if by_scope:
             hits = self._month_first(query, filters, hits, plan)
         unique, seen = [], set()
@@ -209,10 +209,10 @@ class Assistant:
         ids = {h.chunk.chunk_id for h in first}
         return [*first, *(h for h in hits if h.chunk.chunk_id not in ids)]
 
-    def _scope_ranked(self, query: str, filters: SearchFilters | None) -> list[Hit]:
-        """Hits with the chunks about the year the query names first (searched twice as deep), then those of the one
-        nämnd it names (assistant/year_scope.py)."""
-        plan = make_plan(query)  # a year named with its month or day is the meeting's date, ranked by search
+    def _scope_ranked(self, query: str, filters: SearchFilters | None, plan: QuestionPlan) -> list[Hit]:
+        """Hits with the chunks about the year the query's plan names first (searched twice as deep), then those of
+        the one nämnd it names (assistant/year_scope.py)."""
+        # a year named with its month or day is the meeting's date, ranked by search
         years = [y for y in plan.years if not any(m.startswith(str(y)) for m in (*plan.months, *plan.dates))]
         hits = self.searcher.search(query, k=YEAR_HITS if years else None, filters=filters)
         if years:

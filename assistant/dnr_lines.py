@@ -45,12 +45,8 @@ def dnr_line_first(question: str, hits: Sequence[Hit], archive: Archive,
 
 
 def _numbered_lines(text: str) -> list[str]:
-    """The lines of `text` that write a diarienummer of another ärende than a heading's own."""
-    lines = []
-    for line in text.splitlines():
-        if iter_dnr(line) and len(line.split()) >= 3:
-            lines.append(line)
-    return lines
+    """The lines of `text` (three words or more) that write a diarienummer."""
+    return [line for line in text.splitlines() if len(line.split()) >= 3 and iter_dnr(line)]
 
 
 def _share(asked: set[str], text: str, years: bool = True) -> float:
@@ -64,7 +60,7 @@ def _share(asked: set[str], text: str, years: bool = True) -> float:
 def _other_year(line: str, question: str) -> bool:
     """The line names a year, the question names years, and they share none (diarienummer left out)."""
     asked = set(YEAR.findall(question))
-    for match in iter_dnr(line):
-        line = line.replace(line[match.start:match.end], " ")
+    for match in reversed(iter_dnr(line)):  # offsets into the line as written: cut from the end
+        line = f"{line[:match.start]} {line[match.end:]}"
     named = set(YEAR.findall(line))
     return bool(asked and named and not asked & named)

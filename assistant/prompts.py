@@ -106,11 +106,12 @@ EXTRACTIVE_INTRO = {
     "sv": "Utdrag ur handlingarna som bäst matchar frågan:",
     "en": "Excerpts from the documents that best match the question (quoted in Swedish):",
 }
-# First line of an answer quoting an ärende's yrkanden, votering or jäv (assistant/procedure.py).
+# First line of an answer quoting whom an ärende's decision is sent to (assistant/recipients.py).
 RECIPIENTS_INTRO = {
     "sv": "Beslutet skickas (expedieras) till:",
     "en": "The decision is sent to (quoted in Swedish):",
 }
+# First line of an answer quoting an ärende's yrkanden, votering or jäv (assistant/procedure.py).
 PROCEDURE_INTRO = {
     "sv": "Ur ärendets handläggning (yrkanden, beslutsgång, votering):",
     "en": "From the item's procedure (motions, decision process, votes), quoted in Swedish:",

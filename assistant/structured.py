@@ -121,7 +121,8 @@ def cited_case_reply(plan: QuestionPlan, archive: Archive, language: str) -> Rep
         seen.add(key)
         where = ", ".join(p for p in (chunk.meeting.committee, chunk.meeting.kommun, chunk.meeting.date) if p)
         title = f", {chunk.item_title}" if chunk.item_title else ""
-        lines.append(f"- {where} ({chunk.meeting.doc_type}{title}): »{_shown(line)}« [{numbering.cite(_hit(chunk), line)}]")
+        number = numbering.cite(_hit(chunk), line)
+        lines.append(f"- {where} ({chunk.meeting.doc_type}{title}): »{_shown(line)}« [{number}]")
         if len(seen) >= CITED_MEETINGS:
             break
     if not numbering.hits:
